@@ -1,0 +1,1 @@
+; go calls: written next

@@ -1,0 +1,1 @@
+; go complexity: written next

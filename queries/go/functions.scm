@@ -1,0 +1,1 @@
+; go functions: written next

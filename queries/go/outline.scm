@@ -1,0 +1,1 @@
+; go outline: written next

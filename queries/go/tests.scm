@@ -1,0 +1,1 @@
+; go tests: written next

@@ -1,0 +1,1 @@
+; javascript calls: written next

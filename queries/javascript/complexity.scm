@@ -1,0 +1,1 @@
+; javascript complexity: written next

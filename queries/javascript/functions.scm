@@ -1,0 +1,1 @@
+; javascript functions: written next

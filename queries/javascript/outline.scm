@@ -1,0 +1,1 @@
+; javascript outline: written next

@@ -1,0 +1,1 @@
+; python calls: written next

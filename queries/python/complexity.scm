@@ -1,0 +1,1 @@
+; python complexity: written next

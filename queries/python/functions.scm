@@ -1,0 +1,1 @@
+; python functions: written next

@@ -1,0 +1,1 @@
+; python outline: written next
