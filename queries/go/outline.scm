@@ -1,1 +1,12 @@
-; go outline: written next
+; Go outline: matched at depth 0 on each top-level declaration. Go has no nesting containers:
+; methods name their type through their receiver. See queries/README.md.
+
+; A doc comment is the run of `//` comments right above a declaration.
+(comment) @attach
+
+(function_declaration) @item
+(method_declaration) @item
+
+; File facts.
+(package_clause (package_identifier) @package)
+(import_spec path: (_) @import)

@@ -1,1 +1,2 @@
-; javascript calls: written next
+; inherits: ecma
+; JavaScript calls are ECMAScript calls.

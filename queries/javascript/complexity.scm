@@ -1,1 +1,2 @@
-; javascript complexity: written next
+; inherits: ecma
+; JavaScript decides where ECMAScript does.

@@ -1,1 +1,4 @@
-; javascript outline: written next
+; inherits: ecma
+; JavaScript only: class fields, which may hold functions.
+
+(field_definition) @item

@@ -1,1 +1,2 @@
-; javascript tests: written next
+; inherits: ecma
+; JavaScript tests: all in ecma/tests.scm.

@@ -1,1 +1,4 @@
-; python calls: written next
+; Python calls: the called name, without module or receiver.
+
+(call function: (identifier) @call)
+(call function: (attribute attribute: (identifier) @call))

@@ -1,1 +1,2 @@
-; inherits: javascript
+; inherits: ecma
+; TypeScript calls are JavaScript calls.

@@ -1,1 +1,2 @@
-; inherits: javascript
+; inherits: ecma
+; TypeScript decides exactly where JavaScript does.

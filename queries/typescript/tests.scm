@@ -1,1 +1,2 @@
-; inherits: javascript
+; inherits: ecma
+; TypeScript tests are JavaScript tests.

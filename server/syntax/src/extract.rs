@@ -302,7 +302,7 @@ impl<'a> OutlineWalker<'a> {
             bases: c
                 .bases
                 .iter()
-                .map(|n| self.node_text(*n).into_owned())
+                .map(|n| lang::base_name(&self.node_text(*n)))
                 .collect(),
             attributes: attached
                 .iter()
@@ -481,17 +481,27 @@ pub fn analyze_item(
     }
     scopes.sort_by_key(|s| (s.range.start, std::cmp::Reverse(s.range.end)));
     scopes.dedup_by(|b, a| {
-        // One node found by two patterns is one scope.
+        // One node found by several patterns (TypeScript adds the return type in a pattern of
+        // its own) is one scope: merge what each says.
         let same = a.kind == b.kind && a.range == b.range;
         if same {
             a.is_method |= b.is_method;
+            a.parametrized |= b.parametrized;
             if a.name.is_empty() {
                 a.name = std::mem::take(&mut b.name);
                 a.name_range = b.name_range;
+                a.dynamic_name = b.dynamic_name;
             }
+            a.params_range = a.params_range.or(b.params_range);
+            a.return_type = a.return_type.take().or(b.return_type.take());
+            a.receiver = a.receiver.take().or(b.receiver.take());
+            a.test_kind = a.test_kind.or(b.test_kind);
+            a.framework = a.framework.or(b.framework);
         }
         same
     });
+    // A pattern that only adds to a scope found elsewhere leaves no name: such a scope is noise.
+    scopes.retain(|s| !s.name.is_empty() || s.kind != ScopeKind::Function);
     for i in 0..scopes.len() {
         let range = scopes[i].range;
         scopes[i].parent = (0..i)
@@ -520,6 +530,9 @@ pub fn analyze_item(
         }
     };
 
+    // Two patterns may find one decision point (a `case` guard is also an `if` clause): count
+    // each node once.
+    let mut seen_branches = std::collections::HashSet::new();
     for (range, fact) in facts {
         let range = rel(range);
         match fact {
@@ -532,6 +545,9 @@ pub fn analyze_item(
                 }
             }
             Fact::Branch => {
+                if !seen_branches.insert(range) {
+                    continue;
+                }
                 if let Some(i) = innermost_function(&scopes, range) {
                     scopes[i].decisions += 1;
                 }
@@ -541,13 +557,18 @@ pub fn analyze_item(
                     scopes[i].doc.get_or_insert(doc);
                 }
             }
+            // A decorator's call is applied to the function, not made by it.
+            Fact::Call(name) => {
+                if let Some(i) = scopes.iter().rposition(|s| s.range.contains_range(range)) {
+                    scopes[i].calls.push(Call { name, range });
+                }
+            }
             fact => {
                 let Some(i) = innermost(&scopes, range) else {
                     continue;
                 };
                 let scope = &mut scopes[i];
                 match fact {
-                    Fact::Call(name) => scope.calls.push(Call { name, range }),
                     Fact::Assertion => scope.assertions.push(range),
                     Fact::Sleep(callee) => scope.sleeps.push(Sleep { callee, range }),
                     Fact::ExpectsFailure => scope.expects_failure = true,
@@ -562,7 +583,9 @@ pub fn analyze_item(
                         }
                     }
                     Fact::Parametrized => scope.parametrized = true,
-                    Fact::Param(_) | Fact::Branch | Fact::Doc(_) => unreachable!(),
+                    Fact::Param(_) | Fact::Branch | Fact::Doc(_) | Fact::Call(_) => {
+                        unreachable!("handled above")
+                    }
                 }
             }
         }
@@ -584,13 +607,33 @@ pub fn analyze_item(
         });
     }
 
-    // A doc comment above the item belongs to its outermost function.
-    if let Some(first) = scopes.first_mut()
-        && first.kind == ScopeKind::Function
-        && first.doc.is_none()
-    {
-        first.doc =
-            lang::doc_from_comments(language, text, &item.attached, base + first.range.start);
+    if let Some(first) = scopes.first_mut() {
+        // A doc comment above the item belongs to its outermost function.
+        if first.kind == ScopeKind::Function && first.doc.is_none() {
+            first.doc =
+                lang::doc_from_comments(language, text, &item.attached, base + first.range.start);
+        }
+        // A skip with no reason of its own takes the comment right above the item as one: the
+        // only way to give `it.skip` a reason.
+        if first
+            .markers
+            .iter()
+            .any(|m| m.kind == MarkerKind::Skip && m.reason.is_none())
+            && let Some(reason) =
+                lang::reason_comment(text, &item.attached, base + first.range.start)
+        {
+            for m in &mut first.markers {
+                if m.kind == MarkerKind::Skip && m.reason.is_none() {
+                    m.reason = Some(reason.clone());
+                }
+            }
+        }
+    }
+    // `it.todo("...")` has nothing to run.
+    for scope in &mut scopes {
+        if scope.markers.iter().any(|m| m.kind == MarkerKind::Todo) {
+            scope.has_body = false;
+        }
     }
 
     ItemModel { scopes }
@@ -615,6 +658,7 @@ fn read_match<'t>(
     let mut param_name: Option<String> = None;
     let mut param_type: Option<String> = None;
     let mut param_range: Option<TextRange> = None;
+    let mut variadic = false;
     let mut sleep: Option<(TextRange, String)> = None;
     let mut sleep_callee: Option<String> = None;
     let mut parametrized = false;
@@ -667,12 +711,11 @@ fn read_match<'t>(
                 }
             }
             "function.doc" => facts.push((range, Fact::Doc(lang::docstring(&node_text(node))))),
-            "test.nobody" => {
-                if let Some(s) = scope.as_mut() {
-                    s.has_body = false;
-                }
+            "param" => {
+                param_range = Some(range);
+                // Go writes `items ...Item`; the `...` is not part of the type node.
+                variadic = node.kind() == "variadic_parameter_declaration";
             }
-            "param" => param_range = Some(range),
             "param.name" => param_name = Some(node_text(node).into_owned()),
             "param.type" => param_type = Some(lang::clean_type(language, &node_text(node))),
             "branch" => facts.push((range, Fact::Branch)),
@@ -710,7 +753,7 @@ fn read_match<'t>(
             range,
             Fact::Param(Param {
                 name,
-                ty: param_type,
+                ty: param_type.map(|t| if variadic { format!("...{t}") } else { t }),
             }),
         ));
     }

@@ -26,7 +26,7 @@ pub(crate) fn names_members(kind: SuiteKind) -> bool {
 pub fn unquote(text: &str) -> Cow<'_, str> {
     let t = text.trim();
     let t =
-        t.trim_start_matches(|c: char| matches!(c, 'r' | 'b' | 'f' | 'u' | 'R' | 'B' | 'F' | 'U'));
+        t.trim_start_matches(['r', 'b', 'f', 'u', 'R', 'B', 'F', 'U']);
     let hashes = t.len() - t.trim_start_matches('#').len();
     let t = &t[hashes..];
     let t = &t[..t.len() - (t.len() - t.trim_end_matches('#').len()).min(hashes)];
@@ -64,6 +64,13 @@ pub(crate) fn clean_type(_language: Language, text: &str) -> String {
 pub(crate) fn receiver_type(text: &str) -> String {
     let t = text.trim().trim_start_matches('*');
     t.split('[').next().unwrap_or(t).trim().to_owned()
+}
+
+/// A base class as written, without TypeScript's `extends` keyword or generic arguments.
+pub(crate) fn base_name(text: &str) -> String {
+    let t = text.trim();
+    let t = t.strip_prefix("extends").map(str::trim_start).unwrap_or(t);
+    t.split(['<', ' ', '(']).next().unwrap_or(t).to_owned()
 }
 
 /// The called name without path or receiver.
@@ -151,6 +158,44 @@ pub(crate) fn doc_from_comments(
     lines_out.reverse();
     let doc = lines_out.join("\n").trim().to_owned();
     (!doc.is_empty()).then_some(doc)
+}
+
+/// The plain comment right above an item (attributes between them are skipped), as a skip
+/// reason: `// reason: flaky on CI` gives `flaky on CI`. A comment with a blank line below it is
+/// about something else.
+pub(crate) fn reason_comment(
+    text: &SourceText,
+    attached: &[TextRange],
+    item_start: u32,
+) -> Option<String> {
+    let mut next_row = text.point(item_start).0;
+    for range in attached.iter().rev() {
+        let (start_row, _) = text.point(range.start);
+        let (end_row, _) = text.point(range.end.saturating_sub(1).max(range.start));
+        if end_row + 1 < next_row {
+            return None;
+        }
+        next_row = start_row;
+        let comment = text.slice(*range);
+        let trimmed = comment.trim();
+        if trimmed.starts_with("#[") || trimmed.starts_with('@') {
+            continue;
+        }
+        if trimmed.starts_with("///") || trimmed.starts_with("/**") {
+            return None;
+        }
+        let body = trimmed
+            .trim_start_matches(['/', '#', '*'])
+            .trim_end_matches("*/")
+            .trim();
+        let body = body
+            .strip_prefix("reason:")
+            .or_else(|| body.strip_prefix("Reason:"))
+            .unwrap_or(body)
+            .trim();
+        return (!body.is_empty()).then(|| body.to_owned());
+    }
+    None
 }
 
 fn strip_marker(line: &str, marker: &str) -> String {

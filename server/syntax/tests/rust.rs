@@ -168,11 +168,11 @@ mod tests {
             fn tests::online @22:8 cx=1 ()
             fn tests::skipped_without_reason @26:8 cx=1 ()
             fn tests::overflows @30:8 cx=1 () calls=[add]
-            fn tests::sleeps_then_checks @33:8 cx=1 () calls=[sleep, from_millis, sleep, check_sum, add]
+            fn tests::sleeps_then_checks @33:8 cx=1 () calls=[sleep, from_millis, sleep, assert_sum, add]
             fn tests::asserts_nothing @40:8 cx=1 () calls=[add]
             fn tests::cases @47:8 cx=1 (a: i32, b: i32)
             fn tests::bench_add @50:8 cx=1 (b: &mut Bencher) calls=[iter, add]
-            fn tests::check_sum @52:8 cx=1 (x: i32)
+            fn tests::assert_sum @52:8 cx=1 (x: i32)
             test "tests > adds" @9:8 [rust test] asserts=2 fn=tests::adds
             test "tests > adds_later" @15:14 [tokio] asserts=1 fn=tests::adds_later sleep=tokio::time::sleep@16:9
             test "tests > online" @22:8 [rust test] asserts=1 fn=tests::online skip("needs a network")@21:5
