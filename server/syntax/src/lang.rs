@@ -25,8 +25,7 @@ pub(crate) fn names_members(kind: SuiteKind) -> bool {
 /// `r#"a"#`, `b"a"`, `f"a"`, `"""a"""`. Anything else comes back as it is.
 pub fn unquote(text: &str) -> Cow<'_, str> {
     let t = text.trim();
-    let t =
-        t.trim_start_matches(['r', 'b', 'f', 'u', 'R', 'B', 'F', 'U']);
+    let t = t.trim_start_matches(['r', 'b', 'f', 'u', 'R', 'B', 'F', 'U']);
     let hashes = t.len() - t.trim_start_matches('#').len();
     let t = &t[hashes..];
     let t = &t[..t.len() - (t.len() - t.trim_end_matches('#').len()).min(hashes)];

@@ -91,6 +91,22 @@ impl Document {
         }
     }
 
+    /// A document from a text and a tree already parsed from it.
+    pub fn from_parts(language: Language, text: SourceText, tree: SyntaxTree) -> Document {
+        Document {
+            language,
+            text,
+            tree,
+            pending: None,
+        }
+    }
+
+    /// Gives back the text and the tree (reparse first).
+    pub fn into_parts(self) -> (SourceText, SyntaxTree) {
+        debug_assert!(self.pending.is_none(), "into_parts before reparse");
+        (self.text, self.tree)
+    }
+
     pub fn language(&self) -> Language {
         self.language
     }
