@@ -1,0 +1,432 @@
+//! Editor-neutral features on top of the database.
+//!
+//! [`AnalysisHost`] owns the database and applies [`Change`]s in order; [`Analysis`] is a snapshot
+//! that answers questions on another thread. Results are plain structs with byte offsets and
+//! labels: converting them to a protocol is the caller's job.
+//!
+//! Architecture invariant: no LSP types here, and no I/O (files arrive as [`vfs::LoadedFile`]s).
+//! API boundary: this is what the LSP server and the CLI build on.
+
+mod check;
+mod diagnostics;
+mod hover;
+mod inlay_hints;
+mod symbols;
+
+use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub use db::{Cancelled, EditRange, TextEdit};
+use db::{RootDatabase, Setter, SourceFile, Workspace};
+use syntax::{FileContext, Framework, Language, SourceText};
+
+pub use check::{CheckReport, LanguageCounts, ReportedDiagnostic};
+pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
+pub use hover::HoverResult;
+pub use inlay_hints::{InlayHint, InlayHintKind};
+pub use symbols::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
+pub use syntax::{LineCol, PositionEncoding, TextRange, TextSize};
+
+/// A file of the workspace. Cheap to copy; valid for the host that made it.
+pub type FileId = SourceFile;
+
+/// A query that may be cancelled because an edit arrived while it ran.
+pub type Cancellable<T> = Result<T, Cancelled>;
+
+/// One change to what the host knows, applied in the order received.
+#[derive(Debug)]
+pub enum Change {
+    /// The workspace folders. Module names are taken relative to the folder holding a file.
+    SetRoots(Vec<PathBuf>),
+    /// Files read from disk (the initial index, or files created since). Files open in an editor
+    /// keep the editor's text.
+    AddFiles(Vec<vfs::LoadedFile>),
+    /// A file changed on disk; `None` if it was deleted.
+    DiskChanged {
+        path: PathBuf,
+        file: Option<vfs::LoadedFile>,
+    },
+    /// An editor opened a document. `language_id` is used when the path does not tell.
+    Open {
+        path: PathBuf,
+        language_id: Option<String>,
+        text: String,
+    },
+    /// Edits to an open document, in order.
+    Edit { path: PathBuf, edits: Vec<TextEdit> },
+    /// An editor closed a document; the file goes back to its text on disk, if it has one.
+    Close {
+        path: PathBuf,
+        disk: Option<vfs::LoadedFile>,
+    },
+    /// A `package.json` changed: which JavaScript runner a file belongs to may have changed.
+    ProjectChanged,
+}
+
+/// Owns the database. All writes go through [`AnalysisHost::apply`].
+pub struct AnalysisHost {
+    db: RootDatabase,
+    workspace: Workspace,
+    files: Arc<HashMap<Arc<Path>, SourceFile>>,
+    roots: Vec<PathBuf>,
+    open: HashSet<SourceFile>,
+    package_json: vfs::PackageJsonCache,
+}
+
+impl Default for AnalysisHost {
+    fn default() -> AnalysisHost {
+        AnalysisHost::new(RootDatabase::default())
+    }
+}
+
+impl AnalysisHost {
+    pub fn new(db: RootDatabase) -> AnalysisHost {
+        let workspace = Workspace::new(&db, Arc::new(Vec::new()));
+        AnalysisHost {
+            db,
+            workspace,
+            files: Arc::default(),
+            roots: Vec::new(),
+            open: HashSet::new(),
+            package_json: vfs::PackageJsonCache::default(),
+        }
+    }
+
+    /// A snapshot for reading on another thread. Hold it briefly: the next [`AnalysisHost::apply`]
+    /// cancels it and waits for it to be dropped.
+    pub fn analysis(&self) -> Analysis {
+        Analysis {
+            db: self.db.clone(),
+            workspace: self.workspace,
+            files: self.files.clone(),
+        }
+    }
+
+    pub fn raw_database(&self) -> &RootDatabase {
+        &self.db
+    }
+
+    pub fn raw_database_mut(&mut self) -> &mut RootDatabase {
+        &mut self.db
+    }
+
+    /// Applies one change. Returns the open files whose diagnostics may have changed.
+    pub fn apply(&mut self, change: Change) -> Vec<FileId> {
+        match change {
+            Change::SetRoots(roots) => {
+                self.roots = roots;
+                Vec::new()
+            }
+            Change::AddFiles(loaded) => {
+                let mut added = false;
+                for file in loaded {
+                    added |= self.upsert_from_disk(file);
+                }
+                if added {
+                    self.sync_workspace();
+                }
+                Vec::new()
+            }
+            Change::DiskChanged { path, file } => match file {
+                Some(file) => {
+                    if self.upsert_from_disk(file) {
+                        self.sync_workspace();
+                    }
+                    Vec::new()
+                }
+                None => {
+                    if let Some(id) = self.files.get(path.as_path()).copied()
+                        && !self.open.contains(&id)
+                    {
+                        Arc::make_mut(&mut self.files).remove(path.as_path());
+                        self.sync_workspace();
+                    }
+                    Vec::new()
+                }
+            },
+            Change::Open {
+                path,
+                language_id,
+                text,
+            } => {
+                let language = Language::from_path(&path)
+                    .or_else(|| language_id.as_deref().and_then(Language::from_language_id));
+                let Some(language) = language else {
+                    tracing::info!(path = %path.display(), "not a language testlens models; ignored");
+                    return Vec::new();
+                };
+                if text.len() > syntax::text::MAX_FILE_SIZE {
+                    tracing::warn!(
+                        path = %path.display(),
+                        bytes = text.len(),
+                        "document over 4 MiB; not modelled"
+                    );
+                    return Vec::new();
+                }
+                let known = self.files.len();
+                let id = self.file_for(&path, language);
+                self.db.open_file(id, SourceText::from(text));
+                self.open.insert(id);
+                if self.files.len() != known {
+                    self.sync_workspace();
+                }
+                vec![id]
+            }
+            Change::Edit { path, edits } => {
+                let Some(id) = self.files.get(path.as_path()).copied() else {
+                    return Vec::new();
+                };
+                if !self.open.contains(&id) {
+                    tracing::warn!(path = %path.display(), "edit to a document that is not open; ignored");
+                    return Vec::new();
+                }
+                self.db.edit_file(id, &edits);
+                if id.text(&self.db).len() as usize > syntax::text::MAX_FILE_SIZE {
+                    tracing::warn!(path = %path.display(), "document grew over 4 MiB; no longer modelled");
+                    self.db.close_file(id, Some(SourceText::default()));
+                    self.open.remove(&id);
+                }
+                vec![id]
+            }
+            Change::Close { path, disk } => {
+                let Some(id) = self.files.get(path.as_path()).copied() else {
+                    return Vec::new();
+                };
+                self.open.remove(&id);
+                match disk {
+                    Some(file) => self.db.close_file(id, Some(SourceText::from(file.text))),
+                    None => {
+                        // An unsaved document closed: it no longer exists.
+                        self.db.close_file(id, None);
+                        Arc::make_mut(&mut self.files).remove(path.as_path());
+                        self.sync_workspace();
+                    }
+                }
+                Vec::new()
+            }
+            Change::ProjectChanged => {
+                self.package_json.clear();
+                let files: Vec<(Arc<Path>, SourceFile)> =
+                    self.files.iter().map(|(p, f)| (p.clone(), *f)).collect();
+                for (path, file) in files {
+                    let context = self.context_for(&path);
+                    if *file.context(&self.db) != context {
+                        file.set_context(&mut self.db).to(context);
+                    }
+                }
+                self.open.iter().copied().collect()
+            }
+        }
+    }
+
+    /// Whether `path` is open in an editor.
+    pub fn is_open(&self, path: &Path) -> bool {
+        self.files.get(path).is_some_and(|f| self.open.contains(f))
+    }
+
+    /// Adds or updates a file read from disk. Returns whether the file is new.
+    fn upsert_from_disk(&mut self, loaded: vfs::LoadedFile) -> bool {
+        if let Some(id) = self.files.get(loaded.path.as_path()).copied() {
+            if !self.open.contains(&id) {
+                id.set_text(&mut self.db).to(SourceText::from(loaded.text));
+            }
+            return false;
+        }
+        let id = self.file_for(&loaded.path, loaded.language);
+        id.set_text(&mut self.db).to(SourceText::from(loaded.text));
+        true
+    }
+
+    /// The input for `path`, created (empty) if there is none yet.
+    fn file_for(&mut self, path: &Path, language: Language) -> SourceFile {
+        if let Some(id) = self.files.get(path) {
+            return *id;
+        }
+        let path: Arc<Path> = Arc::from(path);
+        let root = self
+            .roots
+            .iter()
+            .filter(|r| path.starts_with(r))
+            .max_by_key(|r| r.as_os_str().len());
+        let module = match root {
+            Some(root) => vfs::module_name(root, &path, language),
+            None => vfs::module_name(path.parent().unwrap_or(Path::new("")), &path, language),
+        };
+        let context = self.context_for(&path);
+        let id = SourceFile::new(
+            &self.db,
+            path.clone(),
+            language,
+            Arc::from(module),
+            SourceText::default(),
+            None,
+            context,
+        );
+        Arc::make_mut(&mut self.files).insert(path, id);
+        id
+    }
+
+    fn context_for(&self, path: &Path) -> FileContext {
+        let language = Language::from_path(path);
+        FileContext {
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            js_framework: match language {
+                Some(l) if l.is_js_family() => self.package_json.framework_for(path),
+                _ => None,
+            },
+        }
+    }
+
+    /// Rebuilds the workspace's file list input, once per change that adds or removes files.
+    fn sync_workspace(&mut self) {
+        let files = self.sorted_files();
+        if *self.workspace.files(&self.db).as_ref() != files {
+            self.workspace.set_files(&mut self.db).to(Arc::new(files));
+        }
+    }
+
+    fn sorted_files(&self) -> Vec<SourceFile> {
+        let mut entries: Vec<(&Arc<Path>, &SourceFile)> = self.files.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.into_iter().map(|(_, f)| *f).collect()
+    }
+}
+
+/// A read-only view of the database at one moment.
+#[derive(Clone)]
+pub struct Analysis {
+    db: RootDatabase,
+    workspace: Workspace,
+    files: Arc<HashMap<Arc<Path>, SourceFile>>,
+}
+
+impl Analysis {
+    /// Runs `f`, turning salsa's cancellation into `Err(Cancelled)`. A cancelled query leaves
+    /// nothing half-written (salsa discards it), so unwinding through it is safe.
+    fn with_db<T>(&self, f: impl FnOnce(&RootDatabase) -> T) -> Cancellable<T> {
+        let db = &self.db;
+        Cancelled::catch(AssertUnwindSafe(|| f(db)))
+    }
+
+    /// A token that cancels this snapshot's running query when triggered (for `$/cancelRequest`).
+    pub fn cancellation_token(&self) -> salsa::CancellationToken {
+        salsa::Database::cancellation_token(&self.db)
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.files.get(path).copied()
+    }
+
+    pub fn file_path(&self, file: FileId) -> Arc<Path> {
+        file.path(&self.db).clone()
+    }
+
+    pub fn file_language(&self, file: FileId) -> Language {
+        file.language(&self.db)
+    }
+
+    pub fn file_text(&self, file: FileId) -> SourceText {
+        file.text(&self.db).clone()
+    }
+
+    pub fn files(&self) -> Vec<FileId> {
+        self.workspace.files(&self.db).as_ref().clone()
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.workspace.files(&self.db).len()
+    }
+
+    pub fn file_model(&self, file: FileId) -> Cancellable<Arc<syntax::FileModel>> {
+        self.with_db(|db| db::file_model(db, file))
+    }
+
+    /// Computes every file's model on `threads` threads, calling `progress(done, total)` as it
+    /// goes. This is the background index: later requests find everything computed.
+    pub fn prime(
+        &self,
+        threads: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Cancellable<()> {
+        let files = self.files();
+        let total = files.len();
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let results: Vec<Cancellable<()>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads.max(1))
+                .map(|_| {
+                    let db = self.db.clone();
+                    let files = &files;
+                    let next = &next;
+                    let done = &done;
+                    scope.spawn(move || {
+                        Cancelled::catch(AssertUnwindSafe(|| {
+                            loop {
+                                let i = next.fetch_add(1, Ordering::Relaxed);
+                                let Some(file) = files.get(i) else { break };
+                                db::file_model(&db, *file);
+                                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                                if d.is_multiple_of(64) || d == total {
+                                    progress(d, total);
+                                }
+                            }
+                        }))
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        results.into_iter().collect::<Cancellable<Vec<()>>>()?;
+        self.with_db(|db| {
+            db::test_call_index(db, self.workspace);
+        })
+    }
+
+    pub fn document_symbols(&self, file: FileId) -> Cancellable<Vec<DocumentSymbol>> {
+        self.with_db(|db| symbols::document_symbols(db, file))
+    }
+
+    pub fn workspace_symbols(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Cancellable<Vec<WorkspaceSymbol>> {
+        self.with_db(|db| symbols::workspace_symbols(db, self.workspace, query, limit))
+    }
+
+    pub fn inlay_hints(
+        &self,
+        file: FileId,
+        range: Option<TextRange>,
+    ) -> Cancellable<Vec<InlayHint>> {
+        self.with_db(|db| inlay_hints::inlay_hints(db, file, range))
+    }
+
+    pub fn hover(&self, file: FileId, offset: TextSize) -> Cancellable<Option<HoverResult>> {
+        self.with_db(|db| hover::hover(db, self.workspace, file, offset))
+    }
+
+    pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {
+        self.with_db(|db| diagnostics::diagnostics(db, file))
+    }
+
+    /// The whole-workspace report of `testlens check`.
+    pub fn check(&self, threads: usize) -> Cancellable<CheckReport> {
+        self.prime(threads, &|_, _| {})?;
+        self.with_db(|db| check::check(db, self.workspace))
+    }
+
+    /// The JavaScript framework of a file, where known.
+    pub fn js_framework(&self, file: FileId) -> Option<Framework> {
+        file.context(&self.db).js_framework
+    }
+}
