@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 pub use edit::{EditRange, TextEdit};
 pub use queries::*;
-pub use salsa::{Cancelled, Setter};
+pub use salsa::{CancellationToken, Cancelled, Setter};
 use syntax::{FileContext, Language, SourceText, SyntaxTree};
 
 /// A file testlens models: its path, language and text, and its tree while it is open.

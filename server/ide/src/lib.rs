@@ -19,16 +19,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub use db::{Cancelled, EditRange, TextEdit};
+pub use db::{CancellationToken, Cancelled, EditRange, TextEdit};
 use db::{RootDatabase, Setter, SourceFile, Workspace};
-use syntax::{FileContext, Framework, Language, SourceText};
+use syntax::{FileContext, Framework, Language};
 
 pub use check::{CheckReport, LanguageCounts, ReportedDiagnostic};
 pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use hover::HoverResult;
 pub use inlay_hints::{InlayHint, InlayHintKind};
 pub use symbols::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
-pub use syntax::{LineCol, PositionEncoding, TextRange, TextSize};
+pub use syntax::{LineCol, PositionEncoding, SourceText, TextRange, TextSize};
 
 /// A file of the workspace. Cheap to copy; valid for the host that made it.
 pub type FileId = SourceFile;
@@ -315,7 +315,7 @@ impl Analysis {
     }
 
     /// A token that cancels this snapshot's running query when triggered (for `$/cancelRequest`).
-    pub fn cancellation_token(&self) -> salsa::CancellationToken {
+    pub fn cancellation_token(&self) -> CancellationToken {
         salsa::Database::cancellation_token(&self.db)
     }
 

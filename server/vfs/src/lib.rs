@@ -104,6 +104,19 @@ fn walker(roots: &[PathBuf]) -> Option<WalkBuilder> {
     Some(builder)
 }
 
+/// Whether a path is in a language testlens models.
+pub fn is_source_path(path: &Path) -> bool {
+    Language::from_path(path).is_some()
+}
+
+/// Whether a path lies in a directory the walk never enters (`node_modules`, a virtualenv...).
+pub fn is_skipped_path(path: &Path) -> bool {
+    path.components().any(|c| match c {
+        Component::Normal(name) => SKIPPED_DIRS.iter().any(|d| name == *d),
+        _ => false,
+    })
+}
+
 /// The source files under `roots`, in no particular order. Uses every core.
 pub fn walk(roots: &[PathBuf]) -> Vec<PathBuf> {
     let Some(builder) = walker(roots) else {

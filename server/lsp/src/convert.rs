@@ -1,0 +1,197 @@
+//! Every conversion between `ide` results and protocol types, and every position conversion.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use ide::{LineCol, PositionEncoding, TextRange, TextSize};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::ls_types::Uri;
+
+/// Where each diagnostic code's page lives.
+pub const DOCS_BASE: &str = "https://github.com/testlens/testlens/blob/main/docs/diagnostics/";
+
+pub fn path(uri: &Uri) -> Option<PathBuf> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+pub fn uri(path: &Path) -> Option<Uri> {
+    Uri::from_file_path(path)
+}
+
+pub fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
+    match encoding {
+        PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+        PositionEncoding::Utf32 => lsp::PositionEncodingKind::UTF32,
+    }
+}
+
+/// The encoding to use: UTF-8 where the client offers it (it is what the server stores), else
+/// LSP's default UTF-16.
+pub fn negotiate(offered: Option<&[lsp::PositionEncodingKind]>) -> PositionEncoding {
+    let offered = offered.unwrap_or_default();
+    if offered.contains(&lsp::PositionEncodingKind::UTF8) {
+        PositionEncoding::Utf8
+    } else {
+        PositionEncoding::Utf16
+    }
+}
+
+pub fn line_col(pos: lsp::Position) -> LineCol {
+    LineCol {
+        line: pos.line,
+        col: pos.character,
+    }
+}
+
+pub fn position(text: &ide::SourceText, offset: TextSize, enc: PositionEncoding) -> lsp::Position {
+    let lc = text.line_col(offset, enc);
+    lsp::Position::new(lc.line, lc.col)
+}
+
+pub fn range(text: &ide::SourceText, range: TextRange, enc: PositionEncoding) -> lsp::Range {
+    lsp::Range::new(position(text, range.start, enc), position(text, range.end, enc))
+}
+
+pub fn offset(text: &ide::SourceText, pos: lsp::Position, enc: PositionEncoding) -> TextSize {
+    text.offset(line_col(pos), enc)
+}
+
+pub fn text_range(text: &ide::SourceText, r: lsp::Range, enc: PositionEncoding) -> TextRange {
+    let start = offset(text, r.start, enc);
+    let end = offset(text, r.end, enc).max(start);
+    TextRange::new(start, end)
+}
+
+pub fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
+    match kind {
+        ide::SymbolKind::Function | ide::SymbolKind::Test => lsp::SymbolKind::FUNCTION,
+        ide::SymbolKind::Method => lsp::SymbolKind::METHOD,
+        ide::SymbolKind::Class | ide::SymbolKind::Impl => lsp::SymbolKind::CLASS,
+        ide::SymbolKind::Trait => lsp::SymbolKind::INTERFACE,
+        ide::SymbolKind::Module => lsp::SymbolKind::MODULE,
+        ide::SymbolKind::Suite => lsp::SymbolKind::NAMESPACE,
+    }
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must be set, and is deprecated.
+pub fn document_symbol(
+    text: &ide::SourceText,
+    symbol: ide::DocumentSymbol,
+    enc: PositionEncoding,
+) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: if symbol.name.is_empty() {
+            // LSP clients reject empty names.
+            "<anonymous>".to_owned()
+        } else {
+            symbol.name
+        },
+        detail: symbol.detail,
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: range(text, symbol.range, enc),
+        selection_range: range(text, symbol.selection_range, enc),
+        children: Some(
+            symbol
+                .children
+                .into_iter()
+                .map(|c| document_symbol(text, c, enc))
+                .collect(),
+        ),
+    }
+}
+
+pub fn inlay_hint(text: &ide::SourceText, hint: ide::InlayHint, enc: PositionEncoding) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: position(text, hint.offset, enc),
+        label: lsp::InlayHintLabel::String(hint.label),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(lsp::InlayHintTooltip::String(hint.tooltip)),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+pub fn hover(text: &ide::SourceText, hover: ide::HoverResult, enc: PositionEncoding) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: hover.markdown,
+        }),
+        range: Some(range(text, hover.range, enc)),
+    }
+}
+
+pub fn diagnostic(text: &ide::SourceText, d: ide::Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
+    let code = d.code.as_str();
+    lsp::Diagnostic {
+        range: range(text, d.range, enc),
+        severity: Some(match d.severity {
+            ide::Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            ide::Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            ide::Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+            ide::Severity::Hint => lsp::DiagnosticSeverity::HINT,
+        }),
+        code: Some(lsp::NumberOrString::String(code.to_owned())),
+        code_description: Uri::from_str(&format!("{DOCS_BASE}{code}.md"))
+            .ok()
+            .map(|href| lsp::CodeDescription { href }),
+        source: Some("testlens".to_owned()),
+        message: d.message,
+        related_information: None,
+        tags: None,
+        data: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_uris_become_paths_and_back() {
+        let uri = Uri::from_str("file:///tmp/a%20b/c.py").unwrap();
+        assert_eq!(path(&uri), Some(PathBuf::from("/tmp/a b/c.py")));
+        let back = super::uri(Path::new("/tmp/a b/c.py")).unwrap();
+        assert_eq!(path(&back), Some(PathBuf::from("/tmp/a b/c.py")));
+        assert_eq!(path(&Uri::from_str("untitled:Untitled-1").unwrap()), None);
+    }
+
+    #[test]
+    fn utf8_is_chosen_only_when_offered() {
+        assert_eq!(negotiate(None), PositionEncoding::Utf16);
+        assert_eq!(
+            negotiate(Some(&[lsp::PositionEncodingKind::UTF16, lsp::PositionEncodingKind::UTF8])),
+            PositionEncoding::Utf8
+        );
+        assert_eq!(
+            negotiate(Some(&[lsp::PositionEncodingKind::UTF32])),
+            PositionEncoding::Utf16
+        );
+    }
+
+    #[test]
+    fn every_diagnostic_links_to_its_page() {
+        for code in ide::DiagnosticCode::ALL {
+            let d = diagnostic(
+                &ide::SourceText::from("x"),
+                ide::Diagnostic {
+                    code,
+                    severity: code.severity(),
+                    range: TextRange::new(0, 1),
+                    message: String::new(),
+                },
+                PositionEncoding::Utf16,
+            );
+            let href = d.code_description.unwrap().href;
+            assert!(href.as_str().ends_with(&format!("/docs/diagnostics/{}.md", code.as_str())));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The background index: read every source file of the workspace folders, then compute every
+//! file's model, with work-done progress. Open documents are served throughout: they are in the
+//! database from `didOpen` on, and requests never wait for the index.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ide::Change;
+use tower_lsp_server::ls_types::{NumberOrString, ProgressToken};
+
+use crate::server::State;
+
+/// Files are handed to the main loop in batches, so that edits and requests interleave.
+const BATCH: usize = 256;
+
+pub(crate) fn start(state: Arc<State>) {
+    let runtime = tokio::runtime::Handle::current();
+    std::thread::Builder::new()
+        .name("testlens-index".to_owned())
+        .spawn(move || run(state, runtime))
+        .expect("spawning the index thread");
+}
+
+fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
+    let roots = state
+        .roots
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if roots.is_empty() {
+        tracing::info!("no workspace folder: nothing to index");
+        return;
+    }
+    let started = Instant::now();
+    let progress = runtime.block_on(Progress::begin(&state));
+
+    // Read, on every core, handing batches to the main loop as they fill.
+    let (tx, rx) = crossbeam_channel::bounded(4 * BATCH);
+    let walk_roots = roots.clone();
+    let walker = std::thread::spawn(move || vfs::load_all(&walk_roots, tx));
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut loaded = 0usize;
+    let mut skipped = 0usize;
+    let mut last_report = Instant::now();
+    for result in rx {
+        match result {
+            Ok(file) => {
+                batch.push(file);
+                loaded += 1;
+            }
+            Err((path, err)) => {
+                skipped += 1;
+                tracing::info!(path = %path.display(), "{err}");
+            }
+        }
+        if batch.len() >= BATCH {
+            state.main.change(Change::AddFiles(std::mem::take(&mut batch)));
+        }
+        if last_report.elapsed() > Duration::from_millis(200) {
+            last_report = Instant::now();
+            runtime.block_on(progress.report(format!("reading: {loaded} files"), None));
+        }
+    }
+    let _ = walker.join();
+    state.main.change(Change::AddFiles(batch));
+    tracing::info!(loaded, skipped, elapsed = ?started.elapsed(), "workspace read");
+
+    // Compute every model; an edit cancels the pass, which then resumes from what is memoized.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    loop {
+        let Some(analysis) = state.main.snapshot_blocking() else {
+            return;
+        };
+        let report = |done: usize, total: usize| {
+            let percent = (done * 100 / total.max(1)) as u32;
+            runtime.block_on(progress.report(format!("analysing: {done}/{total} files"), Some(percent)));
+        };
+        match analysis.prime(threads, &report) {
+            Ok(()) => break,
+            Err(_cancelled) => {
+                tracing::debug!("index pass cancelled by an edit; resuming");
+                continue;
+            }
+        }
+    }
+    tracing::info!(files = loaded, elapsed = ?started.elapsed(), "workspace indexed");
+    runtime.block_on(progress.end(format!("{loaded} files")));
+}
+
+/// Work-done progress, where the client supports it.
+struct Progress {
+    client: Option<tower_lsp_server::Client>,
+    token: ProgressToken,
+}
+
+impl Progress {
+    async fn begin(state: &State) -> Progress {
+        let token = NumberOrString::String("testlens/index".to_owned());
+        let mut client = None;
+        if state.support().work_done_progress
+            && state
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
+            client = Some(state.client.clone());
+            send(&state.client, &token, begin_value()).await;
+        }
+        Progress { client, token }
+    }
+
+    async fn report(&self, message: String, percentage: Option<u32>) {
+        if let Some(client) = &self.client {
+            send(
+                client,
+                &self.token,
+                tower_lsp_server::ls_types::WorkDoneProgress::Report(
+                    tower_lsp_server::ls_types::WorkDoneProgressReport {
+                        cancellable: Some(false),
+                        message: Some(message),
+                        percentage,
+                    },
+                ),
+            )
+            .await;
+        }
+    }
+
+    async fn end(&self, message: String) {
+        if let Some(client) = &self.client {
+            send(
+                client,
+                &self.token,
+                tower_lsp_server::ls_types::WorkDoneProgress::End(
+                    tower_lsp_server::ls_types::WorkDoneProgressEnd {
+                        message: Some(message),
+                    },
+                ),
+            )
+            .await;
+        }
+    }
+}
+
+fn begin_value() -> tower_lsp_server::ls_types::WorkDoneProgress {
+    tower_lsp_server::ls_types::WorkDoneProgress::Begin(
+        tower_lsp_server::ls_types::WorkDoneProgressBegin {
+            title: "testlens: indexing".to_owned(),
+            cancellable: Some(false),
+            message: None,
+            percentage: Some(0),
+        },
+    )
+}
+
+async fn send(
+    client: &tower_lsp_server::Client,
+    token: &ProgressToken,
+    value: tower_lsp_server::ls_types::WorkDoneProgress,
+) {
+    client
+        .send_notification::<tower_lsp_server::ls_types::notification::Progress>(
+            tower_lsp_server::ls_types::ProgressParams {
+                token: token.clone(),
+                value: tower_lsp_server::ls_types::ProgressParamsValue::WorkDone(value),
+            },
+        )
+        .await;
+}

@@ -1,0 +1,99 @@
+//! The one thread that owns the analysis host. Changes and snapshot requests arrive on one queue
+//! and are served in order, so a request always sees the edits sent before it.
+
+use std::thread;
+
+use crossbeam_channel::{Receiver, Sender};
+use ide::{Analysis, AnalysisHost, Change, FileId};
+
+pub enum Task {
+    Change(Change),
+    /// Reply with a snapshot taken after every change queued before this task.
+    Snapshot(tokio::sync::oneshot::Sender<Analysis>),
+}
+
+/// The sending side of the queue. Sends never block.
+#[derive(Clone)]
+pub struct Handle {
+    tasks: Sender<Task>,
+}
+
+impl Handle {
+    /// Starts the loop. `changed` receives the open files whose diagnostics may have changed.
+    pub fn start(changed: tokio::sync::mpsc::UnboundedSender<FileId>) -> Handle {
+        let (tasks, inbox) = crossbeam_channel::unbounded();
+        thread::Builder::new()
+            .name("testlens-main-loop".to_owned())
+            .spawn(move || run(inbox, changed))
+            .expect("spawning the main loop thread");
+        Handle { tasks }
+    }
+
+    pub fn change(&self, change: Change) {
+        // The loop only stops when every handle is gone; a failed send means the process is
+        // shutting down and the change does not matter any more.
+        let _ = self.tasks.send(Task::Change(change));
+    }
+
+    /// Queues a snapshot request now; the returned receiver resolves once it is served.
+    pub fn request_snapshot(&self) -> tokio::sync::oneshot::Receiver<Analysis> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = self.tasks.send(Task::Snapshot(tx));
+        rx
+    }
+
+    /// A snapshot, for threads outside the async runtime.
+    pub fn snapshot_blocking(&self) -> Option<Analysis> {
+        self.request_snapshot().blocking_recv().ok()
+    }
+}
+
+fn run(inbox: Receiver<Task>, changed: tokio::sync::mpsc::UnboundedSender<FileId>) {
+    let mut host = AnalysisHost::default();
+    for task in inbox {
+        match task {
+            Task::Change(change) => {
+                let span = tracing::debug_span!("change", kind = change_kind(&change));
+                let _guard = span.enter();
+                // A panic while applying one change must not take the loop down with it.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.apply(change)));
+                match result {
+                    Ok(files) => {
+                        for file in files {
+                            let _ = changed.send(file);
+                        }
+                    }
+                    Err(panic) => tracing::error!(
+                        "panic while applying a change: {}",
+                        panic_message(panic.as_ref())
+                    ),
+                }
+            }
+            Task::Snapshot(reply) => {
+                let _ = reply.send(host.analysis());
+            }
+        }
+    }
+}
+
+fn change_kind(change: &Change) -> &'static str {
+    match change {
+        Change::SetRoots(_) => "set-roots",
+        Change::AddFiles(_) => "add-files",
+        Change::DiskChanged { .. } => "disk-changed",
+        Change::Open { .. } => "open",
+        Change::Edit { .. } => "edit",
+        Change::Close { .. } => "close",
+        Change::ProjectChanged => "project-changed",
+    }
+}
+
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_owned()
+    }
+}
