@@ -1,6 +1,7 @@
 //! Logs go to stderr or a file, never stdout: in LSP mode stdout carries the protocol only.
 //! The level comes from `TESTLENS_LOG`, else `RUST_LOG`, else the command's default.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -13,7 +14,10 @@ pub fn init(log_file: Option<&Path>, default_level: &str) -> anyhow::Result<()> 
         .unwrap_or_else(|_| default_level.to_owned());
     let filter = EnvFilter::try_new(&filter)
         .with_context(|| format!("bad log filter {filter:?} in TESTLENS_LOG or RUST_LOG"))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal());
     match log_file {
         Some(path) => {
             let file = std::fs::OpenOptions::new()

@@ -30,6 +30,13 @@ pub use inlay_hints::{InlayHint, InlayHintKind};
 pub use symbols::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
 pub use syntax::{LineCol, PositionEncoding, SourceText, TextRange, TextSize};
 
+/// Compiles every language's queries (a few milliseconds each, once per process).
+pub fn warm_up() {
+    for language in Language::ALL {
+        syntax::queries::get(language);
+    }
+}
+
 /// A file of the workspace. Cheap to copy; valid for the host that made it.
 pub type FileId = SourceFile;
 

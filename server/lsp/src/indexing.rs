@@ -33,6 +33,8 @@ fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
     }
     let started = Instant::now();
     let progress = runtime.block_on(Progress::begin(&state));
+    // Compile every language's queries now, so that the first request does not pay for it.
+    ide::warm_up();
 
     // Read, on every core, handing batches to the main loop as they fill.
     let (tx, rx) = crossbeam_channel::bounded(4 * BATCH);
@@ -87,33 +89,43 @@ fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
     runtime.block_on(progress.end(format!("{loaded} files")));
 }
 
-/// Work-done progress, where the client supports it.
+/// Work-done progress, where the client supports it. The index never waits for the client:
+/// reports are dropped until the client has answered `window/workDoneProgress/create`.
 struct Progress {
-    client: Option<tower_lsp_server::Client>,
+    client: tower_lsp_server::Client,
     token: ProgressToken,
+    ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Progress {
     async fn begin(state: &State) -> Progress {
-        let token = NumberOrString::String("testlens/index".to_owned());
-        let mut client = None;
-        if state.support().work_done_progress
-            && state
-                .client
-                .create_work_done_progress(token.clone())
-                .await
-                .is_ok()
-        {
-            client = Some(state.client.clone());
-            send(&state.client, &token, begin_value()).await;
+        let progress = Progress {
+            client: state.client.clone(),
+            token: NumberOrString::String("testlens/index".to_owned()),
+            ready: Arc::default(),
+        };
+        if state.support().work_done_progress {
+            let client = progress.client.clone();
+            let token = progress.token.clone();
+            let ready = progress.ready.clone();
+            tokio::spawn(async move {
+                if client.create_work_done_progress(token.clone()).await.is_ok() {
+                    send(&client, &token, begin_value()).await;
+                    ready.store(true, std::sync::atomic::Ordering::Release);
+                }
+            });
         }
-        Progress { client, token }
+        progress
+    }
+
+    fn is_ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::Acquire)
     }
 
     async fn report(&self, message: String, percentage: Option<u32>) {
-        if let Some(client) = &self.client {
+        if self.is_ready() {
             send(
-                client,
+                &self.client,
                 &self.token,
                 tower_lsp_server::ls_types::WorkDoneProgress::Report(
                     tower_lsp_server::ls_types::WorkDoneProgressReport {
@@ -128,9 +140,9 @@ impl Progress {
     }
 
     async fn end(&self, message: String) {
-        if let Some(client) = &self.client {
+        if self.is_ready() {
             send(
-                client,
+                &self.client,
                 &self.token,
                 tower_lsp_server::ls_types::WorkDoneProgress::End(
                     tower_lsp_server::ls_types::WorkDoneProgressEnd {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README gives it: formatting, lints, every Rust test (unit,
+# data-driven, end-to-end over stdio with the real binary), then the suites that drive the
+# server from real third-party clients. Installs what those need (a Python venv) on first run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo build --workspace --locked --bins
+cargo test --workspace --locked
+
+echo "== pytest-lsp (a real third-party LSP client)"
+tests/pytest_lsp/run.sh
+
+echo "== all tests passed"
