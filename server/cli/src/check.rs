@@ -85,7 +85,12 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_owned()
 }
 
-fn print_human(report: &CheckReport, root: &Path, skipped: usize, color: bool) -> std::io::Result<()> {
+fn print_human(
+    report: &CheckReport,
+    root: &Path,
+    skipped: usize,
+    color: bool,
+) -> std::io::Result<()> {
     let paint = |code: &str, text: &str| -> String {
         if color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -94,10 +99,17 @@ fn print_human(report: &CheckReport, root: &Path, skipped: usize, color: bool) -
         }
     };
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", paint("1", &format!("testlens check {}", root.display())))?;
+    writeln!(
+        out,
+        "{}",
+        paint("1", &format!("testlens check {}", root.display()))
+    )?;
     writeln!(out)?;
     if report.languages.is_empty() {
-        writeln!(out, "  no Rust, Python, Go, JavaScript or TypeScript files found")?;
+        writeln!(
+            out,
+            "  no Rust, Python, Go, JavaScript or TypeScript files found"
+        )?;
     }
     for (language, counts) in &report.languages {
         writeln!(
@@ -107,7 +119,10 @@ fn print_human(report: &CheckReport, root: &Path, skipped: usize, color: bool) -
         )?;
     }
     if skipped > 0 {
-        writeln!(out, "  ({skipped} files skipped: too large, binary or unreadable; TESTLENS_LOG=info lists them)")?;
+        writeln!(
+            out,
+            "  ({skipped} files skipped: too large, binary or unreadable; TESTLENS_LOG=info lists them)"
+        )?;
     }
     writeln!(out)?;
     for d in &report.diagnostics {

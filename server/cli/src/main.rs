@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "testlens", version, about = "Test intelligence for your editor and your CI")]
+#[command(
+    name = "testlens",
+    version,
+    about = "Test intelligence for your editor and your CI"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -53,7 +53,10 @@ pub fn position(text: &ide::SourceText, offset: TextSize, enc: PositionEncoding)
 }
 
 pub fn range(text: &ide::SourceText, range: TextRange, enc: PositionEncoding) -> lsp::Range {
-    lsp::Range::new(position(text, range.start, enc), position(text, range.end, enc))
+    lsp::Range::new(
+        position(text, range.start, enc),
+        position(text, range.end, enc),
+    )
 }
 
 pub fn offset(text: &ide::SourceText, pos: lsp::Position, enc: PositionEncoding) -> TextSize {
@@ -106,7 +109,11 @@ pub fn document_symbol(
     }
 }
 
-pub fn inlay_hint(text: &ide::SourceText, hint: ide::InlayHint, enc: PositionEncoding) -> lsp::InlayHint {
+pub fn inlay_hint(
+    text: &ide::SourceText,
+    hint: ide::InlayHint,
+    enc: PositionEncoding,
+) -> lsp::InlayHint {
     lsp::InlayHint {
         position: position(text, hint.offset, enc),
         label: lsp::InlayHintLabel::String(hint.label),
@@ -129,7 +136,11 @@ pub fn hover(text: &ide::SourceText, hover: ide::HoverResult, enc: PositionEncod
     }
 }
 
-pub fn diagnostic(text: &ide::SourceText, d: ide::Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
+pub fn diagnostic(
+    text: &ide::SourceText,
+    d: ide::Diagnostic,
+    enc: PositionEncoding,
+) -> lsp::Diagnostic {
     let code = d.code.as_str();
     lsp::Diagnostic {
         range: range(text, d.range, enc),
@@ -168,7 +179,10 @@ mod tests {
     fn utf8_is_chosen_only_when_offered() {
         assert_eq!(negotiate(None), PositionEncoding::Utf16);
         assert_eq!(
-            negotiate(Some(&[lsp::PositionEncodingKind::UTF16, lsp::PositionEncodingKind::UTF8])),
+            negotiate(Some(&[
+                lsp::PositionEncodingKind::UTF16,
+                lsp::PositionEncodingKind::UTF8
+            ])),
             PositionEncoding::Utf8
         );
         assert_eq!(
@@ -191,7 +205,10 @@ mod tests {
                 PositionEncoding::Utf16,
             );
             let href = d.code_description.unwrap().href;
-            assert!(href.as_str().ends_with(&format!("/docs/diagnostics/{}.md", code.as_str())));
+            assert!(
+                href.as_str()
+                    .ends_with(&format!("/docs/diagnostics/{}.md", code.as_str()))
+            );
         }
     }
 }

@@ -34,7 +34,10 @@ impl Publisher {
     }
 
     pub fn untrack(&self, path: &Path) {
-        self.open.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
+        self.open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
     }
 
     fn lookup(&self, path: &Path) -> Option<(Uri, i32)> {
@@ -46,7 +49,10 @@ impl Publisher {
     }
 }
 
-pub(crate) fn spawn_scheduler(state: Arc<State>, mut changed: tokio::sync::mpsc::UnboundedReceiver<FileId>) {
+pub(crate) fn spawn_scheduler(
+    state: Arc<State>,
+    mut changed: tokio::sync::mpsc::UnboundedReceiver<FileId>,
+) {
     tokio::spawn(async move {
         while let Some(first) = changed.recv().await {
             let mut files: HashSet<FileId> = HashSet::from([first]);
@@ -72,7 +78,9 @@ async fn publish(state: &Arc<State>, files: HashSet<FileId>) {
         for file in files {
             let path = analysis.file_path(file);
             let text = analysis.file_text(file);
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analysis.diagnostics(file))) {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                analysis.diagnostics(file)
+            })) {
                 Ok(Ok(diagnostics)) => out.push((
                     path,
                     diagnostics

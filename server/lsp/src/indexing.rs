@@ -56,7 +56,9 @@ fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
             }
         }
         if batch.len() >= BATCH {
-            state.main.change(Change::AddFiles(std::mem::take(&mut batch)));
+            state
+                .main
+                .change(Change::AddFiles(std::mem::take(&mut batch)));
         }
         if last_report.elapsed() > Duration::from_millis(200) {
             last_report = Instant::now();
@@ -75,7 +77,9 @@ fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
         };
         let report = |done: usize, total: usize| {
             let percent = (done * 100 / total.max(1)) as u32;
-            runtime.block_on(progress.report(format!("analysing: {done}/{total} files"), Some(percent)));
+            runtime.block_on(
+                progress.report(format!("analysing: {done}/{total} files"), Some(percent)),
+            );
         };
         match analysis.prime(threads, &report) {
             Ok(()) => break,
@@ -109,7 +113,11 @@ impl Progress {
             let token = progress.token.clone();
             let ready = progress.ready.clone();
             tokio::spawn(async move {
-                if client.create_work_done_progress(token.clone()).await.is_ok() {
+                if client
+                    .create_work_done_progress(token.clone())
+                    .await
+                    .is_ok()
+                {
                     send(&client, &token, begin_value()).await;
                     ready.store(true, std::sync::atomic::Ordering::Release);
                 }

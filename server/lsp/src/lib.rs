@@ -17,6 +17,7 @@ mod diagnostics;
 mod indexing;
 mod main_loop;
 mod server;
+mod stdin_filter;
 mod watch;
 
 pub use server::Server;
@@ -31,8 +32,11 @@ pub struct Options {
 
 /// Serves LSP over stdin and stdout until the client exits.
 pub async fn run_stdio(options: Options) {
-    let (service, socket) = tower_lsp_server::LspService::new(|client| Server::new(client, options));
-    tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    let (service, socket) =
+        tower_lsp_server::LspService::new(|client| Server::new(client, options));
+    let (filtered, sink) = tokio::io::duplex(1 << 16);
+    tokio::spawn(stdin_filter::forward(tokio::io::stdin(), sink));
+    tower_lsp_server::Server::new(filtered, tokio::io::stdout(), socket)
         .serve(service)
         .await;
 }

@@ -56,7 +56,8 @@ fn run(inbox: Receiver<Task>, changed: tokio::sync::mpsc::UnboundedSender<FileId
                 let span = tracing::debug_span!("change", kind = change_kind(&change));
                 let _guard = span.enter();
                 // A panic while applying one change must not take the loop down with it.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.apply(change)));
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.apply(change)));
                 match result {
                     Ok(files) => {
                         for file in files {

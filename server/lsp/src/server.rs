@@ -234,7 +234,9 @@ impl LanguageServer for Server {
         let Some(path) = Self::path_of(&doc.uri) else {
             return;
         };
-        self.state.diagnostics.track(&path, doc.uri.clone(), doc.version);
+        self.state
+            .diagnostics
+            .track(&path, doc.uri.clone(), doc.version);
         self.state.main.change(Change::Open {
             path,
             language_id: Some(doc.language_id),
@@ -259,9 +261,11 @@ impl LanguageServer for Server {
                 text: change.text,
             })
             .collect();
-        self.state
-            .diagnostics
-            .track(&path, params.text_document.uri, params.text_document.version);
+        self.state.diagnostics.track(
+            &path,
+            params.text_document.uri,
+            params.text_document.version,
+        );
         self.state.main.change(Change::Edit { path, edits });
     }
 
@@ -278,7 +282,10 @@ impl LanguageServer for Server {
         self.state.diagnostics.untrack(&path);
         self.state.main.change(Change::Close { path, disk });
         if !self.state.support().pull_diagnostics {
-            self.state.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.state
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
         }
     }
 
@@ -375,7 +382,8 @@ impl LanguageServer for Server {
             };
             let text = a.file_text(file);
             let offset = convert::offset(&text, position.position, enc);
-            Ok(a.hover(file, offset)?.map(|h| convert::hover(&text, h, enc)))
+            Ok(a.hover(file, offset)?
+                .map(|h| convert::hover(&text, h, enc)))
         })
         .await
     }
@@ -408,15 +416,21 @@ impl LanguageServer for Server {
         ))
     }
 
-    async fn execute_command(&self, params: ExecuteCommandParams) -> jsonrpc::Result<Option<Value>> {
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> jsonrpc::Result<Option<Value>> {
         if !self.state.options.test_hooks {
             return Err(Error::method_not_found());
         }
         match params.command.as_str() {
             TEST_COMMAND_PANIC => {
-                self.read("workspace/executeCommand", |_, _| -> Cancellable<Option<Value>> {
-                    panic!("test hook: a deliberate panic inside a request handler")
-                })
+                self.read(
+                    "workspace/executeCommand",
+                    |_, _| -> Cancellable<Option<Value>> {
+                        panic!("test hook: a deliberate panic inside a request handler")
+                    },
+                )
                 .await
             }
             TEST_COMMAND_SLEEP => {

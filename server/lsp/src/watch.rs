@@ -41,7 +41,11 @@ pub(crate) async fn start(state: &Arc<State>) {
             Err(err) => tracing::warn!("client refused to watch files ({err}); watching ourselves"),
         }
     }
-    let roots = state.roots.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let roots = state
+        .roots
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     if roots.is_empty() {
         return;
     }
@@ -58,7 +62,8 @@ pub(crate) async fn start(state: &Arc<State>) {
                     tracing::warn!(root = %root.display(), "cannot watch: {err}");
                 }
             }
-            *state.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(Watcher { _inner: watcher });
+            *state.watcher.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(Watcher { _inner: watcher });
         }
         Err(err) => tracing::warn!("no file watcher: {err}"),
     }

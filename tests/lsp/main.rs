@@ -1,0 +1,9 @@
+//! End-to-end tests of `testlens lsp`: the real binary, over stdio, driven by a JSON-RPC client.
+
+mod harness;
+
+mod bad_input;
+mod features;
+mod indexing;
+mod ordering;
+mod positions;
