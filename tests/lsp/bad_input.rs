@@ -175,3 +175,26 @@ fn a_document_over_4_mib_is_not_modelled_and_said_so() {
     assert!(server.inlay_hints(&file).is_empty());
     server.wait_for_log("document over 4 MiB; not modelled");
 }
+
+#[test]
+fn logs_go_to_the_log_file_when_asked_and_stdout_stays_protocol_only() {
+    let dir = workspace(&[("blob.py", "")]);
+    write(dir.path(), "blob.py", b"\x00binary");
+    let log = dir.path().join("testlens.log");
+    let mut server = Server::start_with(
+        dir.path(),
+        client_capabilities(),
+        &["--log-file", log.to_str().unwrap()],
+        &[],
+    );
+    server.wait_for_index();
+    server.shutdown();
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(written.contains("skipped: file looks binary"), "{written}");
+    assert!(!written.contains('\x1b'), "no colour codes in a log file");
+    assert!(
+        !server.stderr().contains("file looks binary"),
+        "logs went to the file, not stderr"
+    );
+    // Dropping the server checks that stdout carried protocol only.
+}

@@ -61,9 +61,20 @@ impl Server {
     }
 
     pub fn start_with_env(root: &Path, capabilities: Value, env: &[(&str, &str)]) -> Server {
+        Server::start_with(root, capabilities, &[], env)
+    }
+
+    /// Starts `testlens lsp <args>` with `env` added.
+    pub fn start_with(
+        root: &Path,
+        capabilities: Value,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_testlens"));
         command
             .arg("lsp")
+            .args(args)
             .env("TESTLENS_TEST_HOOKS", "1")
             .env("TESTLENS_LOG", "info")
             .stdin(Stdio::piped())

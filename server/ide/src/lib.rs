@@ -242,16 +242,19 @@ impl AnalysisHost {
             }
             return false;
         }
-        let id = self.file_for(&loaded.path, loaded.language);
-        id.set_text(&mut self.db).to(SourceText::from(loaded.text));
+        self.new_file(&loaded.path, loaded.language, SourceText::from(loaded.text));
         true
     }
 
     /// The input for `path`, created (empty) if there is none yet.
     fn file_for(&mut self, path: &Path, language: Language) -> SourceFile {
-        if let Some(id) = self.files.get(path) {
-            return *id;
+        match self.files.get(path) {
+            Some(id) => *id,
+            None => self.new_file(path, language, SourceText::default()),
         }
+    }
+
+    fn new_file(&mut self, path: &Path, language: Language, text: SourceText) -> SourceFile {
         let path: Arc<Path> = Arc::from(path);
         let root = self
             .roots
@@ -268,7 +271,7 @@ impl AnalysisHost {
             path.clone(),
             language,
             Arc::from(module),
-            SourceText::default(),
+            text,
             None,
             context,
         );

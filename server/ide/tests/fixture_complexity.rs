@@ -42,7 +42,10 @@ fn check_fixture(language_dir: &str) {
         .canonicalize()
         .unwrap();
     let rows = expected(&root.join("README.md"));
-    assert!(rows.len() >= 5, "{language_dir}: too few rows read from the README");
+    assert!(
+        rows.len() >= 5,
+        "{language_dir}: too few rows read from the README"
+    );
     let mut host = AnalysisHost::default();
     host.apply(Change::SetRoots(vec![root.clone()]));
     let files: Vec<vfs::LoadedFile> = vfs::walk(&[root.clone()])
@@ -60,7 +63,12 @@ fn check_fixture(language_dir: &str) {
         let model = analysis.file_model(file).unwrap();
         let short = row.function.rsplit(['.', ':']).next().unwrap();
         let found = model.functions.iter().find(|f| {
-            f.name == short && text.line_col(f.name_range.start, PositionEncoding::Utf16).line + 1 == row.line
+            f.name == short
+                && text
+                    .line_col(f.name_range.start, PositionEncoding::Utf16)
+                    .line
+                    + 1
+                    == row.line
         });
         match found {
             Some(f) if f.complexity == row.complexity => {}
@@ -74,7 +82,11 @@ fn check_fixture(language_dir: &str) {
             )),
         }
     }
-    assert!(mismatches.is_empty(), "{language_dir}:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{language_dir}:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 #[test]

@@ -231,25 +231,31 @@ pub struct PackageJsonCache {
 
 impl PackageJsonCache {
     pub fn framework_for(&self, file: &Path) -> Option<Framework> {
+        // Every directory passed on the way up gets the answer too, so each directory is
+        // looked at once however many files it holds.
+        let mut visited: Vec<&Path> = Vec::new();
+        let mut found = None;
         let mut dir = file.parent();
         while let Some(d) = dir {
             if let Some(cached) = self.by_dir.lock().unwrap_or_else(|e| e.into_inner()).get(d) {
-                return *cached;
+                found = *cached;
+                break;
             }
+            visited.push(d);
             let manifest = d.join("package.json");
             if manifest.is_file() {
-                let found = std::fs::read_to_string(&manifest)
+                found = std::fs::read_to_string(&manifest)
                     .ok()
                     .and_then(|text| framework_from_package_json(&text));
-                self.by_dir
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(d.to_owned(), found);
-                return found;
+                break;
             }
             dir = d.parent();
         }
-        None
+        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        for d in visited {
+            cache.insert(d.to_owned(), found);
+        }
+        found
     }
 
     /// Forgets what was read, after a `package.json` changed.
