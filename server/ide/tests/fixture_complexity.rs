@@ -48,7 +48,7 @@ fn check_fixture(language_dir: &str) {
     );
     let mut host = AnalysisHost::default();
     host.apply(Change::SetRoots(vec![root.clone()]));
-    let files: Vec<vfs::LoadedFile> = vfs::walk(&[root.clone()])
+    let files: Vec<vfs::LoadedFile> = vfs::walk(std::slice::from_ref(&root))
         .iter()
         .map(|p| vfs::load(p).unwrap())
         .collect();
