@@ -9,4 +9,5 @@
 
 ; File facts.
 (package_clause (package_identifier) @package)
-(import_spec path: (_) @import)
+(import_declaration (import_spec path: (_) @import))
+(import_declaration (import_spec_list (import_spec path: (_) @import)))

@@ -238,3 +238,39 @@ fn editing_a_function_updates_its_hint() {
     );
     assert_eq!(server.inlay_hints(&file)[0].2, "cx 2");
 }
+
+#[test]
+fn hints_resolve_to_a_tooltip_that_explains_them() {
+    let dir = workspace(&[(
+        "a.go",
+        "package a\nfunc F(x int) int { if x > 0 { return 1 }; return 0 }\n",
+    )]);
+    let mut server = Server::start(dir.path(), client_capabilities());
+    assert_eq!(
+        server.initialized["capabilities"]["inlayHintProvider"]["resolveProvider"],
+        true
+    );
+    let file = dir.path().join("a.go");
+    server.open(&file, &std::fs::read_to_string(&file).unwrap());
+    let hints = server
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": uri(&file) },
+                    "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } } }),
+        )
+        .unwrap();
+    let hint = hints[0].clone();
+    assert_eq!(hint["label"], "cx 2");
+    assert!(
+        hint.get("tooltip").is_none(),
+        "tooltips come on resolve, not in the list"
+    );
+    let resolved = server.request("inlayHint/resolve", hint).unwrap();
+    assert!(
+        resolved["tooltip"]
+            .as_str()
+            .unwrap()
+            .starts_with("cyclomatic complexity")
+    );
+    assert_eq!(resolved["label"], "cx 2");
+}

@@ -167,8 +167,14 @@ impl Server {
 
     /// Waits for the background index to finish (the `end` of its progress).
     pub fn wait_for_index(&mut self) {
-        self.notification("$/progress", |p| {
-            p["token"] == "testlens/index" && p["value"]["kind"] == "end"
+        self.wait_for_index_within(TIMEOUT);
+    }
+
+    pub fn wait_for_index_within(&mut self, timeout: Duration) {
+        self.wait_for_within("the end of indexing", timeout, |m| {
+            m.get("method") == Some(&json!("$/progress"))
+                && m["params"]["token"] == "testlens/index"
+                && m["params"]["value"]["kind"] == "end"
         });
     }
 
@@ -197,10 +203,19 @@ impl Server {
     }
 
     fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for_within(what, TIMEOUT, pred)
+    }
+
+    fn wait_for_within(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Value {
         if let Some(i) = self.pending.iter().position(&pred) {
             return self.pending.remove(i).expect("index is valid");
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {

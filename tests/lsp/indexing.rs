@@ -42,7 +42,7 @@ fn an_open_file_is_answered_while_a_large_workspace_is_indexed() {
         .map(|i| format!("def f{i}(a, b):\n    if a and b:\n        return {i}\n    return 0\n\n"))
         .collect();
     let dir = workspace(&[]);
-    for i in 0..1500 {
+    for i in 0..800 {
         write(
             dir.path(),
             &format!("pkg{}/m{i}.py", i % 30),
@@ -62,7 +62,8 @@ fn an_open_file_is_answered_while_a_large_workspace_is_indexed() {
         !ended_before,
         "the index finished before the open file was answered"
     );
-    server.wait_for_index();
+    // A debug build on a busy machine takes a while over 600,000 lines.
+    server.wait_for_index_within(std::time::Duration::from_secs(180));
 }
 
 #[test]

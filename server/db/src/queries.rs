@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use syntax::extract::{ItemModel, Outline, OutlineItem};
-use syntax::{FileModel, SourceText, SyntaxTree, TextRange};
+use syntax::{FileModel, LineIndex, SourceText, SyntaxTree, TextRange};
 
 use crate::{SourceFile, Workspace};
 
@@ -92,6 +92,13 @@ pub fn item_model<'db>(db: &'db dyn salsa::Database, item: Item<'db>) -> Arc<Ite
         &syntax.text,
         &syntax.item,
     ))
+}
+
+/// Line starts of the file's current text, for converting positions in bulk. Not compared for
+/// backdating: a new text almost always moves some line.
+#[salsa::tracked(returns(clone), no_eq)]
+pub fn line_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<LineIndex> {
+    Arc::new(LineIndex::new(file.text(db)))
 }
 
 /// The code model of a file: functions, tests, suites.

@@ -14,42 +14,52 @@ pub struct InlayHint {
     pub offset: TextSize,
     pub label: String,
     pub kind: InlayHintKind,
-    pub tooltip: String,
+    /// The start of the function's name, which the hint is about.
+    pub name_start: TextSize,
 }
+
+/// What a complexity hint means; sent when the client resolves a hint (on hovering it).
+pub const COMPLEXITY_TOOLTIP: &str = "cyclomatic complexity: 1 + the decision points (if, loops, cases, &&, ||, ...); hover the function for details";
 
 pub(crate) fn inlay_hints(
     db: &RootDatabase,
     file: SourceFile,
     range: Option<TextRange>,
 ) -> Vec<InlayHint> {
-    let model = db::file_model(db, file);
-    let text = file.text(db);
-    model
+    let wanted = |name_start: TextSize| range.is_none_or(|r| r.contains_inclusive(name_start));
+    let hint = |name_start: TextSize, line_end: TextSize, complexity: u32| InlayHint {
+        offset: line_end,
+        label: format!("cx {complexity}"),
+        kind: InlayHintKind::Complexity,
+        name_start,
+    };
+    // An open file answers from its items, without assembling the whole file's model: this is
+    // the path taken after every keystroke.
+    if file.tree(db).is_some() {
+        let outline = db::file_outline(db, file);
+        let mut hints = Vec::new();
+        for (item, outlined) in outline.items.iter().zip(&outline.outline.items) {
+            if range.is_some_and(|r| !r.intersects(outlined.range)) {
+                continue;
+            }
+            let base = outlined.range.start;
+            let model = db::item_model(db, *item);
+            for f in model.functions() {
+                if wanted(base + f.name_range.start) {
+                    hints.push(hint(
+                        base + f.name_range.start,
+                        base + f.name_line_end,
+                        1 + f.decisions,
+                    ));
+                }
+            }
+        }
+        return hints;
+    }
+    db::file_model(db, file)
         .functions
         .iter()
-        .filter(|f| range.is_none_or(|r| r.contains_inclusive(f.name_range.start)))
-        .map(|f| InlayHint {
-            offset: end_of_line(text, f.name_range.start),
-            label: format!("cx {}", f.complexity),
-            kind: InlayHintKind::Complexity,
-            tooltip: format!(
-                "cyclomatic complexity of `{}`: {} (1 + {} decision points)",
-                f.name,
-                f.complexity,
-                f.complexity - 1
-            ),
-        })
+        .filter(|f| wanted(f.name_range.start))
+        .map(|f| hint(f.name_range.start, f.name_line_end, f.complexity))
         .collect()
-}
-
-/// The offset at the end of the line holding `offset`, before its line break.
-fn end_of_line(text: &syntax::SourceText, offset: TextSize) -> TextSize {
-    let pos = text.line_col(offset, syntax::PositionEncoding::Utf8);
-    text.offset(
-        syntax::LineCol {
-            line: pos.line,
-            col: u32::MAX,
-        },
-        syntax::PositionEncoding::Utf8,
-    )
 }

@@ -26,9 +26,9 @@ use syntax::{FileContext, Framework, Language};
 pub use check::{CheckReport, LanguageCounts, ReportedDiagnostic};
 pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use hover::HoverResult;
-pub use inlay_hints::{InlayHint, InlayHintKind};
+pub use inlay_hints::{COMPLEXITY_TOOLTIP, InlayHint, InlayHintKind};
 pub use symbols::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
-pub use syntax::{LineCol, PositionEncoding, SourceText, TextRange, TextSize};
+pub use syntax::{LineCol, LineIndex, PositionEncoding, SourceText, TextRange, TextSize};
 
 /// Compiles every language's queries (a few milliseconds each, once per process).
 pub fn warm_up() {
@@ -343,6 +343,11 @@ impl Analysis {
 
     pub fn file_text(&self, file: FileId) -> SourceText {
         file.text(&self.db).clone()
+    }
+
+    /// For converting many positions of one file at once.
+    pub fn line_index(&self, file: FileId) -> Cancellable<Arc<LineIndex>> {
+        self.with_db(|db| db::line_index(db, file))
     }
 
     pub fn files(&self) -> Vec<FileId> {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use ide::{LineCol, PositionEncoding, TextRange, TextSize};
+use ide::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::Uri;
 
@@ -47,25 +47,25 @@ pub fn line_col(pos: lsp::Position) -> LineCol {
     }
 }
 
-pub fn position(text: &ide::SourceText, offset: TextSize, enc: PositionEncoding) -> lsp::Position {
-    let lc = text.line_col(offset, enc);
+pub fn position(index: &LineIndex, offset: TextSize, enc: PositionEncoding) -> lsp::Position {
+    let lc = index.line_col(offset, enc);
     lsp::Position::new(lc.line, lc.col)
 }
 
-pub fn range(text: &ide::SourceText, range: TextRange, enc: PositionEncoding) -> lsp::Range {
+pub fn range(index: &LineIndex, range: TextRange, enc: PositionEncoding) -> lsp::Range {
     lsp::Range::new(
-        position(text, range.start, enc),
-        position(text, range.end, enc),
+        position(index, range.start, enc),
+        position(index, range.end, enc),
     )
 }
 
-pub fn offset(text: &ide::SourceText, pos: lsp::Position, enc: PositionEncoding) -> TextSize {
-    text.offset(line_col(pos), enc)
+pub fn offset(index: &LineIndex, pos: lsp::Position, enc: PositionEncoding) -> TextSize {
+    index.text().offset(line_col(pos), enc)
 }
 
-pub fn text_range(text: &ide::SourceText, r: lsp::Range, enc: PositionEncoding) -> TextRange {
-    let start = offset(text, r.start, enc);
-    let end = offset(text, r.end, enc).max(start);
+pub fn text_range(index: &LineIndex, r: lsp::Range, enc: PositionEncoding) -> TextRange {
+    let start = offset(index, r.start, enc);
+    let end = offset(index, r.end, enc).max(start);
     TextRange::new(start, end)
 }
 
@@ -82,7 +82,7 @@ pub fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be set, and is deprecated.
 pub fn document_symbol(
-    text: &ide::SourceText,
+    index: &LineIndex,
     symbol: ide::DocumentSymbol,
     enc: PositionEncoding,
 ) -> lsp::DocumentSymbol {
@@ -97,53 +97,50 @@ pub fn document_symbol(
         kind: symbol_kind(symbol.kind),
         tags: None,
         deprecated: None,
-        range: range(text, symbol.range, enc),
-        selection_range: range(text, symbol.selection_range, enc),
+        range: range(index, symbol.range, enc),
+        selection_range: range(index, symbol.selection_range, enc),
         children: Some(
             symbol
                 .children
                 .into_iter()
-                .map(|c| document_symbol(text, c, enc))
+                .map(|c| document_symbol(index, c, enc))
                 .collect(),
         ),
     }
 }
 
 pub fn inlay_hint(
-    text: &ide::SourceText,
+    index: &LineIndex,
     hint: ide::InlayHint,
     enc: PositionEncoding,
 ) -> lsp::InlayHint {
     lsp::InlayHint {
-        position: position(text, hint.offset, enc),
+        position: position(index, hint.offset, enc),
         label: lsp::InlayHintLabel::String(hint.label),
         kind: None,
         text_edits: None,
-        tooltip: Some(lsp::InlayHintTooltip::String(hint.tooltip)),
+        // The tooltip comes with `inlayHint/resolve`, to keep full-file answers small.
+        tooltip: None,
         padding_left: Some(true),
         padding_right: None,
         data: None,
     }
 }
 
-pub fn hover(text: &ide::SourceText, hover: ide::HoverResult, enc: PositionEncoding) -> lsp::Hover {
+pub fn hover(index: &LineIndex, hover: ide::HoverResult, enc: PositionEncoding) -> lsp::Hover {
     lsp::Hover {
         contents: lsp::HoverContents::Markup(lsp::MarkupContent {
             kind: lsp::MarkupKind::Markdown,
             value: hover.markdown,
         }),
-        range: Some(range(text, hover.range, enc)),
+        range: Some(range(index, hover.range, enc)),
     }
 }
 
-pub fn diagnostic(
-    text: &ide::SourceText,
-    d: ide::Diagnostic,
-    enc: PositionEncoding,
-) -> lsp::Diagnostic {
+pub fn diagnostic(index: &LineIndex, d: ide::Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
     let code = d.code.as_str();
     lsp::Diagnostic {
-        range: range(text, d.range, enc),
+        range: range(index, d.range, enc),
         severity: Some(match d.severity {
             ide::Severity::Error => lsp::DiagnosticSeverity::ERROR,
             ide::Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -195,7 +192,7 @@ mod tests {
     fn every_diagnostic_links_to_its_page() {
         for code in ide::DiagnosticCode::ALL {
             let d = diagnostic(
-                &ide::SourceText::from("x"),
+                &LineIndex::new(&ide::SourceText::from("x")),
                 ide::Diagnostic {
                     code,
                     severity: code.severity(),

@@ -77,15 +77,15 @@ async fn publish(state: &Arc<State>, files: HashSet<FileId>) {
         let mut out = Vec::new();
         for file in files {
             let path = analysis.file_path(file);
-            let text = analysis.file_text(file);
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                analysis.diagnostics(file)
-            })) {
-                Ok(Ok(diagnostics)) => out.push((
+            let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Ok::<_, ide::Cancelled>((analysis.line_index(file)?, analysis.diagnostics(file)?))
+            }));
+            match computed {
+                Ok(Ok((index, diagnostics))) => out.push((
                     path,
                     diagnostics
                         .into_iter()
-                        .map(|d| convert::diagnostic(&text, d, encoding))
+                        .map(|d| convert::diagnostic(&index, d, encoding))
                         .collect::<Vec<_>>(),
                 )),
                 // An edit came in: the next round publishes.

@@ -199,7 +199,12 @@ impl LanguageServer for Server {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
-                inlay_hint_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Right(InlayHintServerCapabilities::Options(
+                    InlayHintOptions {
+                        resolve_provider: Some(true),
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    },
+                ))),
                 diagnostic_provider: support.pull_diagnostics.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("testlens".to_owned()),
@@ -309,12 +314,12 @@ impl LanguageServer for Server {
             let Some(file) = a.file_id(&path) else {
                 return Ok(None);
             };
-            let text = a.file_text(file);
+            let index = a.line_index(file)?;
             let symbols = a.document_symbols(file)?;
             Ok(Some(DocumentSymbolResponse::Nested(
                 symbols
                     .into_iter()
-                    .map(|s| convert::document_symbol(&text, s, enc))
+                    .map(|s| convert::document_symbol(&index, s, enc))
                     .collect(),
             )))
         })
@@ -331,7 +336,7 @@ impl LanguageServer for Server {
                 .into_iter()
                 .filter_map(|s| {
                     let uri = convert::uri(&a.file_path(s.file))?;
-                    let text = a.file_text(s.file);
+                    let index = a.line_index(s.file).ok()?;
                     Some(WorkspaceSymbol {
                         name: s.name,
                         kind: convert::symbol_kind(s.kind),
@@ -339,7 +344,7 @@ impl LanguageServer for Server {
                         container_name: Some(s.container),
                         location: OneOf::Left(Location {
                             uri,
-                            range: convert::range(&text, s.range, enc),
+                            range: convert::range(&index, s.range, enc),
                         }),
                         data: None,
                     })
@@ -358,17 +363,25 @@ impl LanguageServer for Server {
             let Some(file) = a.file_id(&path) else {
                 return Ok(None);
             };
-            let text = a.file_text(file);
-            let range = convert::text_range(&text, params.range, enc);
+            let index = a.line_index(file)?;
+            let range = convert::text_range(&index, params.range, enc);
             let hints = a.inlay_hints(file, Some(range))?;
             Ok(Some(
                 hints
                     .into_iter()
-                    .map(|h| convert::inlay_hint(&text, h, enc))
+                    .map(|h| convert::inlay_hint(&index, h, enc))
                     .collect(),
             ))
         })
         .await
+    }
+
+    async fn inlay_hint_resolve(&self, mut hint: InlayHint) -> jsonrpc::Result<InlayHint> {
+        // Every hint is a complexity hint for now; the label says which.
+        if hint.tooltip.is_none() {
+            hint.tooltip = Some(InlayHintTooltip::String(ide::COMPLEXITY_TOOLTIP.to_owned()));
+        }
+        Ok(hint)
     }
 
     async fn hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
@@ -380,10 +393,10 @@ impl LanguageServer for Server {
             let Some(file) = a.file_id(&path) else {
                 return Ok(None);
             };
-            let text = a.file_text(file);
-            let offset = convert::offset(&text, position.position, enc);
+            let index = a.line_index(file)?;
+            let offset = convert::offset(&index, position.position, enc);
             Ok(a.hover(file, offset)?
-                .map(|h| convert::hover(&text, h, enc)))
+                .map(|h| convert::hover(&index, h, enc)))
         })
         .await
     }
@@ -398,10 +411,10 @@ impl LanguageServer for Server {
                 let Some(file) = path.and_then(|p| a.file_id(&p)) else {
                     return Ok(Vec::new());
                 };
-                let text = a.file_text(file);
+                let index = a.line_index(file)?;
                 Ok(a.diagnostics(file)?
                     .into_iter()
-                    .map(|d| convert::diagnostic(&text, d, enc))
+                    .map(|d| convert::diagnostic(&index, d, enc))
                     .collect())
             })
             .await?;

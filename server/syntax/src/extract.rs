@@ -24,7 +24,7 @@ use crate::Language;
 use crate::lang;
 use crate::model::*;
 use crate::queries;
-use crate::text::{SourceText, TextRange};
+use crate::text::{SourceText, TextRange, TextSize};
 use crate::tree::SyntaxTree;
 
 /// Reads a rope's bytes for tree-sitter's text predicates without copying it.
@@ -145,6 +145,7 @@ pub fn outline(language: Language, tree: &SyntaxTree, text: &SourceText) -> Outl
     let mut walker = OutlineWalker {
         language,
         query: &queries.outline,
+        by_kind: &queries.outline_by_kind,
         captures: Captures::of(&queries.outline),
         text,
         out: Outline {
@@ -162,6 +163,7 @@ pub fn outline(language: Language, tree: &SyntaxTree, text: &SourceText) -> Outl
 struct OutlineWalker<'a> {
     language: Language,
     query: &'a Query,
+    by_kind: &'a [Option<queries::SimpleRole>],
     captures: Captures,
     text: &'a SourceText,
     out: Outline,
@@ -222,6 +224,16 @@ impl<'a> OutlineWalker<'a> {
     }
 
     fn classify<'t>(&mut self, cursor: &mut QueryCursor, node: Node<'t>) -> Classified<'t> {
+        // Most top-level nodes are plain functions or comments: no need to run the query.
+        if let Some(Some(role)) = self.by_kind.get(node.kind_id() as usize) {
+            return Classified {
+                role: Some(match role {
+                    queries::SimpleRole::Attach => Role::Attach,
+                    queries::SimpleRole::Item => Role::Item,
+                }),
+                ..Classified::default()
+            };
+        }
         let mut best = Classified::default();
         cursor.set_max_start_depth(Some(0));
         cursor.set_byte_range(0..usize::MAX);
@@ -363,6 +375,8 @@ pub struct Scope {
     pub name: String,
     pub range: TextRange,
     pub name_range: TextRange,
+    /// The end of the line the name is on, before its line break: where an inlay hint goes.
+    pub name_line_end: TextSize,
     pub parent: Option<usize>,
     pub is_method: bool,
     pub params: Vec<Param>,
@@ -393,6 +407,7 @@ impl Scope {
             name: String::new(),
             range,
             name_range: range,
+            name_line_end: range.end,
             parent: None,
             is_method: false,
             params: Vec::new(),
@@ -421,6 +436,13 @@ impl Scope {
 pub struct ItemModel {
     /// In document order; a scope's parent comes before it.
     pub scopes: Vec<Scope>,
+}
+
+impl ItemModel {
+    /// The item's functions, as [`assemble`] turns them into [`Function`]s.
+    pub fn functions(&self) -> impl Iterator<Item = &Scope> {
+        self.scopes.iter().filter(|s| s.kind == ScopeKind::Function)
+    }
 }
 
 /// One fact found by the item query, before it is given to a scope.
@@ -474,10 +496,16 @@ pub fn analyze_item(
     });
 
     // Relative offsets from here on.
+    let item_text = text.slice(item.range);
     for scope in &mut scopes {
         scope.range = rel(scope.range);
         scope.name_range = rel(scope.name_range);
         scope.params_range = scope.params_range.map(rel);
+        let from = scope.name_range.start as usize;
+        scope.name_line_end = item_text
+            .get(from..)
+            .and_then(|rest| rest.find(['\n', '\r']))
+            .map_or(item_text.len(), |at| from + at) as TextSize;
     }
     scopes.sort_by_key(|s| (s.range.start, std::cmp::Reverse(s.range.end)));
     scopes.dedup_by(|b, a| {
@@ -864,6 +892,7 @@ pub fn assemble<I: std::ops::Deref<Target = ItemModel>>(
                         },
                         range: scope.range.shifted(base),
                         name_range: scope.name_range.shifted(base),
+                        name_line_end: base + scope.name_line_end,
                         params: scope.params.clone(),
                         return_type: scope.return_type.clone(),
                         doc: scope.doc.clone(),

@@ -17,5 +17,5 @@ pub use extract::{
 pub use lang::unquote;
 pub use language::Language;
 pub use model::*;
-pub use text::{LineCol, PositionEncoding, SourceText, TextRange, TextSize};
+pub use text::{LineCol, LineIndex, PositionEncoding, SourceText, TextRange, TextSize};
 pub use tree::{Document, SyntaxTree, parse};

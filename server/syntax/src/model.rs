@@ -4,7 +4,7 @@
 //! the queries in `queries/<language>/`; nothing here knows about history, salsa or editors.
 
 use crate::Language;
-use crate::text::TextRange;
+use crate::text::{TextRange, TextSize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct FileModel {
@@ -32,6 +32,8 @@ pub struct Function {
     pub kind: FunctionKind,
     pub range: TextRange,
     pub name_range: TextRange,
+    /// The end of the line the name is on, before its line break.
+    pub name_line_end: TextSize,
     pub params: Vec<Param>,
     pub return_type: Option<String>,
     pub doc: Option<String>,

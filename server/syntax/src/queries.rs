@@ -83,6 +83,65 @@ pub fn source(dir: &str, file: &str) -> String {
 pub struct LanguageQueries {
     pub outline: Query,
     pub item: Query,
+    /// For each node kind id: the outline role when the kind's only pattern is a bare
+    /// `(kind) @attach` or `(kind) @item`, so the walk can skip the query for it.
+    pub outline_by_kind: Vec<Option<SimpleRole>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SimpleRole {
+    Attach,
+    Item,
+}
+
+/// Reads the outline query's patterns: bare `(kind) @attach` / `(kind) @item` patterns give their
+/// kind a role that needs no matching, unless another pattern also starts at that kind.
+fn simple_roles(language: Language, query: &Query, text: &str) -> Vec<Option<SimpleRole>> {
+    let mut simple: Vec<(String, SimpleRole)> = Vec::new();
+    let mut complex_roots: Vec<String> = Vec::new();
+    for i in 0..query.pattern_count() {
+        // A pattern's span runs to the next pattern: drop the comments in between.
+        let span = &text[query.start_byte_for_pattern(i)..query.end_byte_for_pattern(i)];
+        let lines: Vec<&str> = span
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with(';'))
+            .collect();
+        let joined = lines.join(" ");
+        let pattern = joined.as_str();
+        let bare = pattern
+            .strip_prefix('(')
+            .and_then(|rest| rest.split_once(')'))
+            .filter(|(kind, _)| kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .and_then(|(kind, rest)| match rest.trim() {
+                "@attach" => Some((kind.to_owned(), SimpleRole::Attach)),
+                "@item" => Some((kind.to_owned(), SimpleRole::Item)),
+                _ => None,
+            });
+        match bare {
+            Some(entry) => simple.push(entry),
+            None => {
+                let root = pattern.trim_start_matches(['(', ' ', '\n']);
+                let end = root
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(root.len());
+                complex_roots.push(root[..end].to_owned());
+            }
+        }
+    }
+    let grammar = language.grammar();
+    (0..grammar.node_kind_count() as u16)
+        .map(|id| {
+            let name = grammar.node_kind_for_id(id)?;
+            if !grammar.node_kind_is_named(id) || complex_roots.iter().any(|r| r == name) {
+                return None;
+            }
+            simple
+                .iter()
+                .find(|(kind, _)| *kind == name)
+                .map(|(_, role)| *role)
+        })
+        .collect()
 }
 
 fn compile(language: Language, text: &str, what: &str) -> Query {
@@ -96,7 +155,9 @@ fn compile(language: Language, text: &str, what: &str) -> Query {
 
 fn build(language: Language) -> LanguageQueries {
     let dir = language.query_dir();
-    let outline = compile(language, &source(dir, "outline.scm"), "outline.scm");
+    let outline_text = source(dir, "outline.scm");
+    let outline = compile(language, &outline_text, "outline.scm");
+    let outline_by_kind = simple_roles(language, &outline, &outline_text);
     let item_text: String = ITEM_FILES
         .iter()
         .map(|f| source(dir, f))
@@ -107,7 +168,11 @@ fn build(language: Language) -> LanguageQueries {
         &item_text,
         "{functions,complexity,calls,tests}.scm",
     );
-    LanguageQueries { outline, item }
+    LanguageQueries {
+        outline,
+        item,
+        outline_by_kind,
+    }
 }
 
 /// The compiled queries of `language`. The first call compiles them (a few milliseconds).
@@ -131,6 +196,35 @@ mod tests {
             assert!(queries.outline.pattern_count() > 0, "{language:?}");
             assert!(queries.item.pattern_count() > 0, "{language:?}");
         }
+    }
+
+    #[test]
+    fn bare_outline_patterns_skip_the_query_unless_another_pattern_starts_there() {
+        let roles = |language: Language, kind: &str| {
+            let grammar = language.grammar();
+            let id = grammar.id_for_node_kind(kind, true);
+            get(language).outline_by_kind[id as usize]
+        };
+        assert_eq!(
+            roles(Language::Rust, "function_item"),
+            Some(SimpleRole::Item)
+        );
+        assert_eq!(
+            roles(Language::Rust, "attribute_item"),
+            Some(SimpleRole::Attach)
+        );
+        assert_eq!(
+            roles(Language::Python, "function_definition"),
+            Some(SimpleRole::Item)
+        );
+        // `decorated_definition` is an item or a container: the query decides.
+        assert_eq!(roles(Language::Python, "decorated_definition"), None);
+        // An expression statement may be a describe block.
+        assert_eq!(roles(Language::TypeScript, "expression_statement"), None);
+        assert_eq!(
+            roles(Language::Go, "method_declaration"),
+            Some(SimpleRole::Item)
+        );
     }
 
     #[test]

@@ -266,6 +266,73 @@ impl fmt::Display for SourceText {
     }
 }
 
+/// Line starts of one revision of a text, for converting many offsets at once (an inlay hint
+/// request converts thousands). Lines that are all ASCII convert in O(log lines) without touching
+/// the rope; other lines ask the rope. It agrees with [`SourceText::line_col`] everywhere.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    text: SourceText,
+    /// Byte offset where each line starts; LSP's line breaks (LF, CRLF, lone CR) end lines.
+    starts: Vec<TextSize>,
+    /// Whether each line is ASCII, so that every encoding counts its columns in bytes.
+    ascii: Vec<bool>,
+}
+
+impl LineIndex {
+    pub fn new(text: &SourceText) -> LineIndex {
+        let mut starts = vec![0];
+        let mut ascii = vec![true];
+        let mut chunk_start: usize = 0;
+        // A CR at the end of one chunk and an LF at the start of the next are one break.
+        let mut after_cr = false;
+        for chunk in text.rope.chunks() {
+            let bytes = chunk.as_bytes();
+            let mut line_from = 0;
+            for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                let is_ascii = bytes[line_from..at].is_ascii();
+                *ascii.last_mut().expect("one line at least") &= is_ascii;
+                let next = (chunk_start + at + 1) as TextSize;
+                if bytes[at] == b'\n' && at == line_from && after_cr {
+                    // The LF of a CRLF: the line already started after the CR; move its start.
+                    *starts.last_mut().expect("one line at least") = next;
+                } else {
+                    starts.push(next);
+                    ascii.push(true);
+                }
+                after_cr = bytes[at] == b'\r';
+                line_from = at + 1;
+            }
+            if line_from < bytes.len() {
+                *ascii.last_mut().expect("one line at least") &= bytes[line_from..].is_ascii();
+                after_cr = false;
+            }
+            chunk_start += bytes.len();
+        }
+        LineIndex {
+            text: text.clone(),
+            starts,
+            ascii,
+        }
+    }
+
+    pub fn text(&self) -> &SourceText {
+        &self.text
+    }
+
+    pub fn line_col(&self, offset: TextSize, encoding: PositionEncoding) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        if encoding == PositionEncoding::Utf8 || self.ascii[line] {
+            LineCol {
+                line: line as u32,
+                col: offset - self.starts[line],
+            }
+        } else {
+            self.text.line_col(offset, encoding)
+        }
+    }
+}
+
 /// Files larger than this are not modelled: they are generated or data, and parsing them would cost
 /// more than they are worth.
 pub const MAX_FILE_SIZE: usize = 4 * 1024 * 1024;
@@ -436,6 +503,47 @@ mod tests {
             PositionEncoding::Utf32,
         ] {
             roundtrip_all(text, encoding);
+        }
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_the_rope_everywhere() {
+        // Long enough to span many rope chunks, with breaks of every kind near chunk edges.
+        let long: String = (0..600)
+            .map(|i| match i % 4 {
+                0 => format!("line {i} ascii\r\n"),
+                1 => format!("ligne {i} é漢😀\n"),
+                2 => format!("cr only {i}\r"),
+                _ => "\n".to_owned(),
+            })
+            .collect();
+        let texts = [
+            long.as_str(),
+            "fn 😀() {}\r\n// 漢字 é\rlet x = '𝄞';\n\nend",
+            "\r\n\r\r\n\n",
+            "ascii only\nsecond\n",
+            "",
+            "trailing cr\r",
+        ];
+        for text in texts {
+            let source = SourceText::from(text);
+            let index = LineIndex::new(&source);
+            for offset in 0..=text.len() {
+                if !text.is_char_boundary(offset) {
+                    continue;
+                }
+                for encoding in [
+                    PositionEncoding::Utf8,
+                    PositionEncoding::Utf16,
+                    PositionEncoding::Utf32,
+                ] {
+                    assert_eq!(
+                        index.line_col(offset as TextSize, encoding),
+                        source.line_col(offset as TextSize, encoding),
+                        "{encoding:?} at {offset} in {text:?}"
+                    );
+                }
+            }
         }
     }
 
