@@ -94,11 +94,21 @@ fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
 }
 
 /// Work-done progress, where the client supports it. The index never waits for the client:
-/// reports are dropped until the client has answered `window/workDoneProgress/create`.
+/// reports are dropped until the client has answered `window/workDoneProgress/create`, and an
+/// `end` that comes first is kept and sent right after the `begin`, so that whatever is begun is
+/// ended.
 struct Progress {
     client: tower_lsp_server::Client,
     token: ProgressToken,
-    ready: Arc<std::sync::atomic::AtomicBool>,
+    state: Arc<std::sync::Mutex<ProgressState>>,
+}
+
+#[derive(Default)]
+struct ProgressState {
+    /// The client accepted the token and `begin` was sent.
+    begun: bool,
+    /// The index finished before the client accepted the token.
+    ended: Option<String>,
 }
 
 impl Progress {
@@ -106,32 +116,40 @@ impl Progress {
         let progress = Progress {
             client: state.client.clone(),
             token: NumberOrString::String("testlens/index".to_owned()),
-            ready: Arc::default(),
+            state: Arc::default(),
         };
         if state.support().work_done_progress {
             let client = progress.client.clone();
             let token = progress.token.clone();
-            let ready = progress.ready.clone();
+            let shared = progress.state.clone();
             tokio::spawn(async move {
                 if client
                     .create_work_done_progress(token.clone())
                     .await
-                    .is_ok()
+                    .is_err()
                 {
-                    send(&client, &token, begin_value()).await;
-                    ready.store(true, std::sync::atomic::Ordering::Release);
+                    return;
+                }
+                send(&client, &token, begin_value()).await;
+                let early_end = {
+                    let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    s.begun = true;
+                    s.ended.take()
+                };
+                if let Some(message) = early_end {
+                    send(&client, &token, end_value(message)).await;
                 }
             });
         }
         progress
     }
 
-    fn is_ready(&self) -> bool {
-        self.ready.load(std::sync::atomic::Ordering::Acquire)
+    fn begun(&self) -> bool {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).begun
     }
 
     async fn report(&self, message: String, percentage: Option<u32>) {
-        if self.is_ready() {
+        if self.begun() {
             send(
                 &self.client,
                 &self.token,
@@ -148,19 +166,25 @@ impl Progress {
     }
 
     async fn end(&self, message: String) {
-        if self.is_ready() {
-            send(
-                &self.client,
-                &self.token,
-                tower_lsp_server::ls_types::WorkDoneProgress::End(
-                    tower_lsp_server::ls_types::WorkDoneProgressEnd {
-                        message: Some(message),
-                    },
-                ),
-            )
-            .await;
+        let now = {
+            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if !s.begun {
+                s.ended = Some(message.clone());
+            }
+            s.begun
+        };
+        if now {
+            send(&self.client, &self.token, end_value(message)).await;
         }
     }
+}
+
+fn end_value(message: String) -> tower_lsp_server::ls_types::WorkDoneProgress {
+    tower_lsp_server::ls_types::WorkDoneProgress::End(
+        tower_lsp_server::ls_types::WorkDoneProgressEnd {
+            message: Some(message),
+        },
+    )
 }
 
 fn begin_value() -> tower_lsp_server::ls_types::WorkDoneProgress {
