@@ -3,10 +3,9 @@
 //! Inputs are the source files (their text, and for open documents a syntax tree kept in step with
 //! each edit) and the list of files in the workspace. Everything else is a tracked query:
 //!
-//! - [`file_outline`] cuts an open file into items, each a tracked [`Item`] whose identity is the
-//!   hash of its text;
-//! - [`item_model`] analyses one item, so after a keystroke only the item being edited is queried
-//!   again;
+//! - [`file_items`] cuts an open file into items (functions, methods, top-level test calls) and
+//!   takes each item's model from the [`ItemCache`], keyed by the hash of the item's text, so
+//!   after a keystroke only the item being edited is analysed again;
 //! - [`file_model`] puts a file's items together (closed files are parsed and analysed in one go,
 //!   and their trees are not kept);
 //! - [`file_test_calls`] and [`test_call_index`] answer "which tests call this name".
@@ -15,12 +14,14 @@
 //! caller reads files and passes text in.
 
 mod edit;
+mod item_cache;
 mod queries;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 pub use edit::{EditRange, TextEdit};
+pub use item_cache::ItemCache;
 pub use queries::*;
 pub use salsa::{CancellationToken, Cancelled, Setter};
 use syntax::{FileContext, Language, SourceText, SyntaxTree};
@@ -72,17 +73,33 @@ impl ExecutionLog {
     }
 }
 
+/// The database as tracked queries see it.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    /// Item models by the hash of the item's text (see [`ItemCache`]).
+    fn item_cache(&self) -> &ItemCache;
+}
+
 #[salsa::db]
 #[derive(Clone)]
 pub struct RootDatabase {
     storage: salsa::Storage<Self>,
+    items: Arc<ItemCache>,
 }
 
 impl Default for RootDatabase {
     fn default() -> RootDatabase {
         RootDatabase {
             storage: salsa::Storage::new(None),
+            items: Arc::default(),
         }
+    }
+}
+
+#[salsa::db]
+impl Db for RootDatabase {
+    fn item_cache(&self) -> &ItemCache {
+        &self.items
     }
 }
 
@@ -99,7 +116,13 @@ impl RootDatabase {
                 }
             }
         })));
-        (RootDatabase { storage }, log)
+        (
+            RootDatabase {
+                storage,
+                items: Arc::default(),
+            },
+            log,
+        )
     }
 }
 

@@ -3,121 +3,67 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use syntax::extract::{ItemModel, Outline, OutlineItem};
-use syntax::{FileModel, LineIndex, SourceText, SyntaxTree, TextRange};
+use syntax::extract::{ItemModel, Outline};
+use syntax::{FileModel, LineIndex, TextRange};
 
-use crate::{SourceFile, Workspace};
+use crate::{Db, SourceFile, Workspace};
 
-/// What one item of an open file was parsed from. Two `ItemSyntax` are equal when their items
-/// have the same text (the same hash): the tree and rope they carry are then interchangeable for
-/// analysing the item, so an item that only moved is not analysed again.
-#[derive(Clone, Debug)]
-pub struct ItemSyntax {
-    pub tree: SyntaxTree,
-    pub text: SourceText,
-    pub item: OutlineItem,
+/// An open file cut into items, with each item's model. Item models come from the database's
+/// [`ItemCache`](crate::ItemCache), keyed by the hash of the item's text: after a keystroke, only
+/// the item being edited is analysed again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileItems {
+    pub outline: Outline,
+    /// `models[i]` is the model of `outline.items[i]`, with offsets relative to its start.
+    pub models: Vec<Arc<ItemModel>>,
 }
 
-impl PartialEq for ItemSyntax {
-    fn eq(&self, other: &ItemSyntax) -> bool {
-        self.item.hash == other.item.hash
-    }
-}
-
-impl Eq for ItemSyntax {}
-
-/// One item (a function, method or top-level test call) of an open file. Its identity is the hash
-/// of its text: an unchanged item is the same `Item` across revisions, whatever moved around it.
-#[salsa::tracked(debug)]
-pub struct Item<'db> {
-    #[returns(copy)]
-    pub file: SourceFile,
-    #[returns(copy)]
-    pub hash: u128,
-    #[tracked]
-    #[returns(ref)]
-    pub syntax: ItemSyntax,
-}
-
-/// An open file cut into items.
-#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
-pub struct FileOutline<'db> {
-    pub outline: Arc<Outline>,
-    pub items: Vec<Item<'db>>,
-}
-
-/// The outline of an open file. Cheap: it never enters function bodies.
-#[salsa::tracked(returns(ref))]
-pub fn file_outline<'db>(db: &'db dyn salsa::Database, file: SourceFile) -> FileOutline<'db> {
+/// The items of an open file and their models. Cheap: the outline never enters function bodies,
+/// and unchanged items are found in the cache.
+#[salsa::tracked(returns(clone))]
+pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let language = file.language(db);
     let text = file.text(db);
     let Some(tree) = file.tree(db) else {
-        // Closed files are analysed whole by `file_model` and never outlined on their own.
-        return FileOutline {
-            outline: Arc::default(),
-            items: Vec::new(),
-        };
+        // Closed files are analysed whole by `file_model` and never cut into items.
+        return Arc::new(FileItems {
+            outline: Outline::default(),
+            models: Vec::new(),
+        });
     };
     let outline = syntax::outline(language, tree, text);
-    let items = outline
+    let cache = db.item_cache();
+    let models = outline
         .items
         .iter()
         .map(|item| {
-            Item::new(
-                db,
-                file,
-                item.hash,
-                ItemSyntax {
-                    tree: tree.clone(),
-                    text: text.clone(),
-                    item: item.clone(),
-                },
-            )
+            cache.get_or_analyze(item.hash, || {
+                syntax::analyze_item(language, tree, text, item)
+            })
         })
         .collect();
-    FileOutline {
-        outline: Arc::new(outline),
-        items,
-    }
-}
-
-/// The model of one item, with offsets relative to its start.
-#[salsa::tracked(returns(clone))]
-pub fn item_model<'db>(db: &'db dyn salsa::Database, item: Item<'db>) -> Arc<ItemModel> {
-    let syntax = item.syntax(db);
-    let language = item.file(db).language(db);
-    Arc::new(syntax::analyze_item(
-        language,
-        &syntax.tree,
-        &syntax.text,
-        &syntax.item,
-    ))
+    Arc::new(FileItems { outline, models })
 }
 
 /// Line starts of the file's current text, for converting positions in bulk. Not compared for
 /// backdating: a new text almost always moves some line.
 #[salsa::tracked(returns(clone), no_eq)]
-pub fn line_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<LineIndex> {
+pub fn line_index(db: &dyn Db, file: SourceFile) -> Arc<LineIndex> {
     Arc::new(LineIndex::new(file.text(db)))
 }
 
 /// The code model of a file: functions, tests, suites.
 #[salsa::tracked(returns(clone))]
-pub fn file_model(db: &dyn salsa::Database, file: SourceFile) -> Arc<FileModel> {
+pub fn file_model(db: &dyn Db, file: SourceFile) -> Arc<FileModel> {
     let language = file.language(db);
     let context = file.context(db);
     match file.tree(db) {
         Some(_) => {
-            let outline = file_outline(db, file);
-            let items: Vec<Arc<ItemModel>> = outline
-                .items
-                .iter()
-                .map(|item| item_model(db, *item))
-                .collect();
+            let items = file_items(db, file);
             Arc::new(syntax::assemble(
                 language,
-                &outline.outline,
-                &items,
+                &items.outline,
+                &items.models,
                 context,
             ))
         }
@@ -138,7 +84,7 @@ pub struct TestCalls {
 }
 
 #[salsa::tracked(returns(clone))]
-pub fn file_test_calls(db: &dyn salsa::Database, file: SourceFile) -> Arc<Vec<TestCalls>> {
+pub fn file_test_calls(db: &dyn Db, file: SourceFile) -> Arc<Vec<TestCalls>> {
     let model = file_model(db, file);
     Arc::new(
         model
@@ -177,7 +123,7 @@ impl TestCallIndex {
 }
 
 #[salsa::tracked(returns(clone))]
-pub fn test_call_index(db: &dyn salsa::Database, workspace: Workspace) -> Arc<TestCallIndex> {
+pub fn test_call_index(db: &dyn Db, workspace: Workspace) -> Arc<TestCallIndex> {
     let mut index = TestCallIndex::default();
     for file in workspace.files(db).iter() {
         for test in file_test_calls(db, *file).iter() {

@@ -1,9 +1,11 @@
 //! Proves that an edit recomputes only what depends on it, by counting query executions (salsa's
-//! `WillExecute` events) after edits to one function of a multi-file workspace.
+//! `WillExecute` events) after edits to one function of a multi-file workspace, and by counting
+//! item analyses (the item cache's misses): only the edited function is analysed again.
 
 use std::path::Path;
 use std::sync::Arc;
 
+use db::Db as _;
 use db::*;
 use syntax::{FileContext, Language, LineCol, PositionEncoding, SourceText};
 
@@ -93,14 +95,19 @@ impl Fixture {
         test_call_index(&self.db, self.workspace);
     }
 
-    /// Edits `file`, recomputes everything, and returns the queries that ran, each with the path
-    /// of the file it ran for.
-    fn edit_and_recompute(&mut self, file: usize, edits: &[TextEdit]) -> Vec<String> {
+    /// Edits `file`, recomputes everything, and returns the queries that ran (each with the path
+    /// of the file it ran for) and how many items were analysed.
+    fn edit_and_recompute(&mut self, file: usize, edits: &[TextEdit]) -> (Vec<String>, u64) {
         self.db.edit_file(self.files[file], edits);
+        let analysed_before = self.db.item_cache().analyses();
         self.log.start();
         self.compute_everything();
         let ran = self.log.take();
-        ran.into_iter().map(|entry| self.describe(&entry)).collect()
+        let analysed = self.db.item_cache().analyses() - analysed_before;
+        (
+            ran.into_iter().map(|entry| self.describe(&entry)).collect(),
+            analysed,
+        )
     }
 
     /// `file_model(Id(1))` → `file_model(cart.py)`; items are named by the file they are in.
@@ -144,17 +151,16 @@ fn replace(line: u32, from: u32, to: u32, text: &str) -> TextEdit {
 fn editing_one_function_body_reanalyses_only_that_function() {
     let mut f = fixture();
     // `return price * 0.9` → `return price * 0.8`, inside `discount`.
-    let ran = f.edit_and_recompute(0, &[replace(6, 25, 26, "8")]);
+    let (ran, analysed) = f.edit_and_recompute(0, &[replace(6, 25, 26, "8")]);
     assert_eq!(
         ran,
-        [
-            "file_model(cart.py)",
-            "file_outline(cart.py)",
-            "item_model(…)",
-        ],
-        "only cart.py's queries, and a single item, ran; the test file, the Rust file and the \
-         workspace call index were reused; and since the model came out equal, nothing that \
-         depends on it ran either"
+        ["file_model(cart.py)", "file_items(cart.py)"],
+        "only cart.py's queries ran; the test file, the Rust file and the workspace call index \
+         were reused; and since the model came out equal, nothing that depends on it ran either"
+    );
+    assert_eq!(
+        analysed, 1,
+        "one item (the edited function) was analysed again"
     );
     assert!(f.files[0].text(&f.db).to_string().contains("price * 0.8"));
     let model = file_model(&f.db, f.files[0]);
@@ -166,14 +172,18 @@ fn editing_one_function_body_reanalyses_only_that_function() {
 fn moving_functions_down_reanalyses_no_item() {
     let mut f = fixture();
     // Two blank lines at the top shift every function but change none.
-    let ran = f.edit_and_recompute(0, &[replace(0, 0, 0, "\n\n")]);
+    let (ran, analysed) = f.edit_and_recompute(0, &[replace(0, 0, 0, "\n\n")]);
     assert_eq!(
         ran,
         [
             "file_model(cart.py)",
-            "file_outline(cart.py)",
+            "file_items(cart.py)",
             "file_test_calls(cart.py)",
         ]
+    );
+    assert_eq!(
+        analysed, 0,
+        "every function only moved: none is analysed again"
     );
     let model = file_model(&f.db, f.files[0]);
     assert_eq!(f.db_line_of(&model.functions[0].name_range), 2);
@@ -184,7 +194,9 @@ fn a_test_that_starts_calling_a_new_name_rebuilds_the_call_index() {
     let mut f = fixture();
     // `assert total([1, 2]) == 3` → `assert round(total([1, 2])) == 3` in test_total.
     // Two edits in one change: the second one's position counts the first one's text.
-    let ran = f.edit_and_recompute(1, &[replace(4, 11, 11, "round("), replace(4, 30, 30, ")")]);
+    let (ran, analysed) =
+        f.edit_and_recompute(1, &[replace(4, 11, 11, "round("), replace(4, 30, 30, ")")]);
+    assert_eq!(analysed, 1);
     assert!(
         f.files[1]
             .text(&f.db)
@@ -227,13 +239,13 @@ impl Fixture {
 fn a_change_to_complexity_stops_at_the_file_and_leaves_the_call_index() {
     let mut f = fixture();
     // `if member:` → `if member and price > 0:` adds a decision point to `discount`.
-    let ran = f.edit_and_recompute(0, &[replace(5, 13, 13, " and price > 0")]);
+    let (ran, analysed) = f.edit_and_recompute(0, &[replace(5, 13, 13, " and price > 0")]);
+    assert_eq!(analysed, 1);
     assert_eq!(
         ran,
         [
             "file_model(cart.py)",
-            "file_outline(cart.py)",
-            "item_model(…)",
+            "file_items(cart.py)",
             "file_test_calls(cart.py)",
         ],
         "the model changed, so the per-file call summary ran, but it came out equal and the \

@@ -36,14 +36,13 @@ pub(crate) fn inlay_hints(
     // An open file answers from its items, without assembling the whole file's model: this is
     // the path taken after every keystroke.
     if file.tree(db).is_some() {
-        let outline = db::file_outline(db, file);
+        let items = db::file_items(db, file);
         let mut hints = Vec::new();
-        for (item, outlined) in outline.items.iter().zip(&outline.outline.items) {
+        for (model, outlined) in items.models.iter().zip(&items.outline.items) {
             if range.is_some_and(|r| !r.intersects(outlined.range)) {
                 continue;
             }
             let base = outlined.range.start;
-            let model = db::item_model(db, *item);
             for f in model.functions() {
                 if wanted(base + f.name_range.start) {
                     hints.push(hint(

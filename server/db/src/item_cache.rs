@@ -1,0 +1,53 @@
+//! Item models by content. An item's model depends only on its language and its text (the
+//! outline hashes both into the key), so a model computed once serves every revision, and every
+//! file, in which that text appears. Reading the cache is a pure function of the key: it cannot
+//! make a tracked query see anything its inputs do not determine.
+//!
+//! Salsa could memoize items itself (a tracked struct per item), but re-validating a thousand
+//! memos after each keystroke costs more than the keystroke's whole analysis; a hash lookup per
+//! item does not.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use dashmap::DashMap;
+use syntax::extract::ItemModel;
+
+/// Past this many entries the cache starts over. A keystroke adds one entry (the edited item's
+/// new text), and only open files use the cache, so this is only reached in long sessions.
+const CAPACITY: usize = 100_000;
+
+#[derive(Default)]
+pub struct ItemCache {
+    models: DashMap<u128, Arc<ItemModel>>,
+    analyses: AtomicU64,
+}
+
+impl ItemCache {
+    /// The model for the item whose text hashes to `key`, analysing it if it is not cached.
+    pub fn get_or_analyze(&self, key: u128, analyze: impl FnOnce() -> ItemModel) -> Arc<ItemModel> {
+        if let Some(model) = self.models.get(&key) {
+            return model.clone();
+        }
+        let model = Arc::new(analyze());
+        self.analyses.fetch_add(1, Ordering::Relaxed);
+        if self.models.len() >= CAPACITY {
+            self.models.clear();
+        }
+        self.models.insert(key, model.clone());
+        model
+    }
+
+    /// How many items have been analysed (cache misses) since the database was made.
+    pub fn analyses(&self) -> u64 {
+        self.analyses.load(Ordering::Relaxed)
+    }
+
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+}
