@@ -24,12 +24,14 @@ pub struct ItemCache {
 }
 
 impl ItemCache {
-    /// The model for the item whose text hashes to `key`, analysing it if it is not cached.
-    pub fn get_or_analyze(&self, key: u128, analyze: impl FnOnce() -> ItemModel) -> Arc<ItemModel> {
-        if let Some(model) = self.models.get(&key) {
-            return model.clone();
-        }
-        let model = Arc::new(analyze());
+    /// The cached model for the item whose text hashes to `key`.
+    pub fn get(&self, key: u128) -> Option<Arc<ItemModel>> {
+        self.models.get(&key).map(|m| m.clone())
+    }
+
+    /// Caches a model just analysed, and counts the analysis.
+    pub fn insert(&self, key: u128, model: ItemModel) -> Arc<ItemModel> {
+        let model = Arc::new(model);
         self.analyses.fetch_add(1, Ordering::Relaxed);
         if self.models.len() >= CAPACITY {
             self.models.clear();

@@ -33,14 +33,23 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     };
     let outline = syntax::outline(language, tree, text);
     let cache = db.item_cache();
-    let models = outline
+    let mut models: Vec<Option<Arc<ItemModel>>> = outline
         .items
         .iter()
-        .map(|item| {
-            cache.get_or_analyze(item.hash, || {
-                syntax::analyze_item(language, tree, text, item)
-            })
-        })
+        .map(|item| cache.get(item.hash))
+        .collect();
+    // Everything missing is analysed together: one query pass when a file is first opened.
+    let missing: Vec<usize> = (0..models.len()).filter(|&i| models[i].is_none()).collect();
+    if !missing.is_empty() {
+        let items: Vec<&syntax::OutlineItem> = missing.iter().map(|&i| &outline.items[i]).collect();
+        let analysed = syntax::analyze_items(language, tree, text, &items);
+        for (i, model) in missing.into_iter().zip(analysed) {
+            models[i] = Some(cache.insert(outline.items[i].hash, model));
+        }
+    }
+    let models = models
+        .into_iter()
+        .map(|m| m.expect("every item found or analysed"))
         .collect();
     Arc::new(FileItems { outline, models })
 }

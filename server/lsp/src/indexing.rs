@@ -21,7 +21,28 @@ pub(crate) fn start(state: Arc<State>) {
         .expect("spawning the index thread");
 }
 
+/// Makes the calling thread, and every thread it starts from now on, yield the CPU to the
+/// server's other threads: the index uses every core, and a request about an open file must not
+/// wait behind it.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn lower_priority() {
+    // SAFETY: `setpriority` only reads its integer arguments. On Linux, `PRIO_PROCESS` with the
+    // id of a thread changes that thread alone; threads it creates inherit the value.
+    let result = unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10)
+    };
+    if result != 0 {
+        tracing::debug!("could not lower the index thread's priority");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
 fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
+    lower_priority();
     let roots = state
         .roots
         .lock()

@@ -466,34 +466,92 @@ pub fn analyze_item(
     text: &SourceText,
     item: &OutlineItem,
 ) -> ItemModel {
+    analyze_items(language, tree, text, &[item])
+        .pop()
+        .expect("one model per item")
+}
+
+/// Up to this many items are queried one by one; more are queried in one pass over the span they
+/// cover. A query restricted to one item still walks from the root past every earlier sibling,
+/// so item by item over a whole file would cost O(n²).
+const ONE_BY_ONE: usize = 4;
+
+/// [`analyze_item`] for several items of one tree, in document order, without overlaps (as an
+/// outline gives them). Returns one model per item, in the same order.
+pub fn analyze_items(
+    language: Language,
+    tree: &SyntaxTree,
+    text: &SourceText,
+    items: &[&OutlineItem],
+) -> Vec<ItemModel> {
     let queries = queries::get(language);
     let query = &queries.item;
     let captures = Captures::of(query);
-    let base = item.range.start;
-    let rel = |r: TextRange| TextRange::new(r.start - base, r.end - base);
     let node_text = |n: Node| text.slice(range_of(n));
-
-    let mut scopes: Vec<Scope> = Vec::new();
-    let mut facts: Vec<(TextRange, Fact)> = Vec::new();
+    let mut found: Vec<(Vec<Scope>, Vec<(TextRange, Fact)>)> =
+        items.iter().map(|_| (Vec::new(), Vec::new())).collect();
 
     CURSOR.with(|cursor| {
         let mut cursor = cursor.borrow_mut();
         cursor.set_max_start_depth(None);
-        cursor.set_byte_range(item.range.as_usize());
-        cursor.set_containing_byte_range(item.range.as_usize());
+        if items.len() <= ONE_BY_ONE {
+            for (item, (scopes, facts)) in items.iter().zip(found.iter_mut()) {
+                cursor.set_byte_range(item.range.as_usize());
+                cursor.set_containing_byte_range(item.range.as_usize());
+                let mut matches = cursor.matches(query, tree.root(), RopeText(text));
+                while let Some(m) = matches.next() {
+                    read_match(language, query, &captures, m, &node_text, scopes, facts);
+                }
+            }
+            return;
+        }
+        let (Some(first), Some(last)) = (items.first(), items.last()) else {
+            return;
+        };
+        let span = TextRange::new(first.range.start, last.range.end);
+        cursor.set_byte_range(span.as_usize());
+        cursor.set_containing_byte_range(span.as_usize());
         let mut matches = cursor.matches(query, tree.root(), RopeText(text));
         while let Some(m) = matches.next() {
-            read_match(
-                language,
-                query,
-                &captures,
-                m,
-                &node_text,
-                &mut scopes,
-                &mut facts,
-            );
+            let mut extent: Option<TextRange> = None;
+            for capture in m.captures() {
+                let r = range_of(capture.node);
+                extent = Some(match extent {
+                    Some(e) => TextRange::new(e.start.min(r.start), e.end.max(r.end)),
+                    None => r,
+                });
+            }
+            let Some(extent) = extent else { continue };
+            // The item this match falls in; a match across items, or between them, belongs to
+            // none (as when each item is queried on its own).
+            let i = items.partition_point(|item| item.range.start <= extent.start);
+            let Some(i) = i.checked_sub(1) else { continue };
+            if !items[i].range.contains_range(extent) {
+                continue;
+            }
+            let (scopes, facts) = &mut found[i];
+            read_match(language, query, &captures, m, &node_text, scopes, facts);
         }
     });
+
+    items
+        .iter()
+        .zip(found)
+        .map(|(item, (scopes, facts))| finish_item(language, text, item, scopes, facts))
+        .collect()
+}
+
+/// Turns one item's raw scopes and facts into its model: relative offsets, nesting, each fact
+/// given to its scope.
+fn finish_item(
+    language: Language,
+    text: &SourceText,
+    item: &OutlineItem,
+    mut scopes: Vec<Scope>,
+    facts: Vec<(TextRange, Fact)>,
+) -> ItemModel {
+    let base = item.range.start;
+    let rel = |r: TextRange| TextRange::new(r.start - base, r.end - base);
 
     // Relative offsets from here on.
     let item_text = text.slice(item.range);
@@ -1074,10 +1132,10 @@ pub fn analyze_file(
     context: &FileContext,
 ) -> FileModel {
     let outline = outline(language, tree, text);
-    let items: Vec<Box<ItemModel>> = outline
-        .items
-        .iter()
-        .map(|item| Box::new(analyze_item(language, tree, text, item)))
+    let all: Vec<&OutlineItem> = outline.items.iter().collect();
+    let items: Vec<Box<ItemModel>> = analyze_items(language, tree, text, &all)
+        .into_iter()
+        .map(Box::new)
         .collect();
     assemble(language, &outline, &items, context)
 }

@@ -12,7 +12,8 @@ pub mod text;
 pub mod tree;
 
 pub use extract::{
-    FileContext, ItemModel, Outline, OutlineItem, analyze_file, analyze_item, assemble, outline,
+    FileContext, ItemModel, Outline, OutlineItem, analyze_file, analyze_item, analyze_items,
+    assemble, outline,
 };
 pub use lang::unquote;
 pub use language::Language;
