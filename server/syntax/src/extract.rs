@@ -471,6 +471,9 @@ pub fn analyze_item(
         .expect("one model per item")
 }
 
+/// One item's scopes and facts, as the query found them.
+type Found = (Vec<Scope>, Vec<(TextRange, Fact)>);
+
 /// Up to this many items are queried one by one; more are queried in one pass over the span they
 /// cover. A query restricted to one item still walks from the root past every earlier sibling,
 /// so item by item over a whole file would cost O(n²).
@@ -488,8 +491,7 @@ pub fn analyze_items(
     let query = &queries.item;
     let captures = Captures::of(query);
     let node_text = |n: Node| text.slice(range_of(n));
-    let mut found: Vec<(Vec<Scope>, Vec<(TextRange, Fact)>)> =
-        items.iter().map(|_| (Vec::new(), Vec::new())).collect();
+    let mut found: Vec<Found> = items.iter().map(|_| (Vec::new(), Vec::new())).collect();
 
     CURSOR.with(|cursor| {
         let mut cursor = cursor.borrow_mut();
