@@ -76,7 +76,7 @@ impl Server {
             .arg("lsp")
             .args(args)
             .env("TESTLENS_TEST_HOOKS", "1")
-            .env("TESTLENS_LOG", "info")
+            .env("TESTLENS_LOG", "info,salsa=warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -9,9 +9,10 @@ use anyhow::Context;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(log_file: Option<&Path>, default_level: &str) -> anyhow::Result<()> {
+    // Salsa logs every query it runs at `info`: too much for a default.
     let filter = std::env::var("TESTLENS_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
-        .unwrap_or_else(|_| default_level.to_owned());
+        .unwrap_or_else(|_| format!("{default_level},salsa=warn"));
     let filter = EnvFilter::try_new(&filter)
         .with_context(|| format!("bad log filter {filter:?} in TESTLENS_LOG or RUST_LOG"))?;
     let builder = tracing_subscriber::fmt()

@@ -293,18 +293,28 @@ impl AnalysisHost {
         }
     }
 
-    /// Rebuilds the workspace's file list input, once per change that adds or removes files.
+    /// Brings the workspace's file list input up to date, once per change that adds or removes
+    /// files: known files keep their place and new ones go at the end, so a batch of the initial
+    /// index costs the size of the batch, not of the workspace.
     fn sync_workspace(&mut self) {
-        let files = self.sorted_files();
-        if *self.workspace.files(&self.db).as_ref() != files {
+        let current = self.workspace.files(&self.db);
+        let mut files: Vec<SourceFile> = current
+            .iter()
+            .copied()
+            .filter(|f| self.files.get(f.path(&self.db)).is_some_and(|g| g == f))
+            .collect();
+        let listed: HashSet<SourceFile> = files.iter().copied().collect();
+        let mut added: Vec<(&Arc<Path>, SourceFile)> = self
+            .files
+            .iter()
+            .filter(|(_, f)| !listed.contains(f))
+            .map(|(p, f)| (p, *f))
+            .collect();
+        added.sort_by(|a, b| a.0.cmp(b.0));
+        files.extend(added.into_iter().map(|(_, f)| f));
+        if *current.as_ref() != files {
             self.workspace.set_files(&mut self.db).to(Arc::new(files));
         }
-    }
-
-    fn sorted_files(&self) -> Vec<SourceFile> {
-        let mut entries: Vec<(&Arc<Path>, &SourceFile)> = self.files.iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        entries.into_iter().map(|(_, f)| *f).collect()
     }
 }
 

@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::{NumberOrString, ProgressToken};
 use crate::server::State;
 
 /// Files are handed to the main loop in batches, so that edits and requests interleave.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
 
 pub(crate) fn start(state: Arc<State>) {
     let runtime = tokio::runtime::Handle::current();
@@ -54,8 +54,9 @@ fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
     }
     let started = Instant::now();
     let progress = runtime.block_on(Progress::begin(&state));
-    // Compile every language's queries now, so that the first request does not pay for it.
-    ide::warm_up();
+    // Compile every language's queries beside the walk, so that neither waits for the other and
+    // the first request does not pay for it.
+    let warm = std::thread::spawn(ide::warm_up);
 
     // Read, on every core, handing batches to the main loop as they fill.
     let (tx, rx) = crossbeam_channel::bounded(4 * BATCH);
@@ -87,7 +88,8 @@ fn run(state: Arc<State>, runtime: tokio::runtime::Handle) {
         }
     }
     let _ = walker.join();
-    state.main.change(Change::AddFiles(batch));
+    let _ = warm.join();
+    state.main.background_change(Change::AddFiles(batch));
     tracing::info!(loaded, skipped, elapsed = ?started.elapsed(), "workspace read");
 
     // Compute every model; an edit cancels the pass, which then resumes from what is memoized.

@@ -12,27 +12,38 @@ pub enum Task {
     Snapshot(tokio::sync::oneshot::Sender<Analysis>),
 }
 
-/// The sending side of the queue. Sends never block.
+/// The sending side of the queues. Sends never block.
+///
+/// There are two queues. The client's (edits and requests) keeps its order, which is what makes a
+/// request see the edits before it. The background index's batches of files go on the other and
+/// are served only when the client's queue is empty: a request never waits behind the index.
 #[derive(Clone)]
 pub struct Handle {
     tasks: Sender<Task>,
+    background: Sender<Task>,
 }
 
 impl Handle {
     /// Starts the loop. `changed` receives the open files whose diagnostics may have changed.
     pub fn start(changed: tokio::sync::mpsc::UnboundedSender<FileId>) -> Handle {
         let (tasks, inbox) = crossbeam_channel::unbounded();
+        let (background, background_inbox) = crossbeam_channel::unbounded();
         thread::Builder::new()
             .name("testlens-main-loop".to_owned())
-            .spawn(move || run(inbox, changed))
+            .spawn(move || run(inbox, background_inbox, changed))
             .expect("spawning the main loop thread");
-        Handle { tasks }
+        Handle { tasks, background }
     }
 
     pub fn change(&self, change: Change) {
         // The loop only stops when every handle is gone; a failed send means the process is
         // shutting down and the change does not matter any more.
         let _ = self.tasks.send(Task::Change(change));
+    }
+
+    /// A change from the background index, served when the client's queue is empty.
+    pub fn background_change(&self, change: Change) {
+        let _ = self.background.send(Task::Change(change));
     }
 
     /// Queues a snapshot request now; the returned receiver resolves once it is served.
@@ -48,9 +59,30 @@ impl Handle {
     }
 }
 
-fn run(inbox: Receiver<Task>, changed: tokio::sync::mpsc::UnboundedSender<FileId>) {
+fn next_task(client: &Receiver<Task>, background: &Receiver<Task>) -> Option<Task> {
+    if let Ok(task) = client.try_recv() {
+        return Some(task);
+    }
+    if let Ok(task) = background.try_recv() {
+        return Some(task);
+    }
+    crossbeam_channel::select! {
+        recv(client) -> task => task.ok(),
+        recv(background) -> task => match task {
+            Ok(task) => Some(task),
+            // The index is done and gone: only the client's queue is left.
+            Err(_) => client.recv().ok(),
+        },
+    }
+}
+
+fn run(
+    inbox: Receiver<Task>,
+    background: Receiver<Task>,
+    changed: tokio::sync::mpsc::UnboundedSender<FileId>,
+) {
     let mut host = AnalysisHost::default();
-    for task in inbox {
+    while let Some(task) = next_task(&inbox, &background) {
         match task {
             Task::Change(change) => {
                 let span = tracing::debug_span!("change", kind = change_kind(&change));

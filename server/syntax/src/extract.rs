@@ -132,6 +132,10 @@ pub struct Outline {
     pub has_syntax_errors: bool,
 }
 
+/// How much of a node the outline query reads. A decorated class or a `describe.each` whose
+/// table runs past this is still modelled, as an item rather than a container.
+const OUTLINE_HEAD: usize = 2048;
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Role {
     Attach,
@@ -236,7 +240,10 @@ impl<'a> OutlineWalker<'a> {
         }
         let mut best = Classified::default();
         cursor.set_max_start_depth(Some(0));
-        cursor.set_byte_range(0..usize::MAX);
+        // What an outline pattern looks at (a describe call's name and callback, a class's name
+        // and bases) sits at the start of the node: never walk into the rest of its body.
+        let head_end = node.end_byte().min(node.start_byte() + OUTLINE_HEAD);
+        cursor.set_byte_range(node.start_byte()..head_end);
         cursor.set_containing_byte_range(0..usize::MAX);
         let mut matches = cursor.matches(self.query, node, RopeText(self.text));
         while let Some(m) = matches.next() {
