@@ -1,4 +1,4 @@
-//! Item models by content. An item's model depends only on its language and its text (the
+//! Item models (and outline classifications) by content. An item's model depends only on its language and its text (the
 //! outline hashes both into the key), so a model computed once serves every revision, and every
 //! file, in which that text appears. Reading the cache is a pure function of the key: it cannot
 //! make a tracked query see anything its inputs do not determine.
@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use dashmap::DashMap;
 use syntax::extract::ItemModel;
+use syntax::{Classification, OutlineCache};
 
 /// Past this many entries the cache starts over. A keystroke adds one entry (the edited item's
 /// new text), and only open files use the cache, so this is only reached in long sessions.
@@ -20,7 +21,22 @@ const CAPACITY: usize = 100_000;
 #[derive(Default)]
 pub struct ItemCache {
     models: DashMap<u128, Arc<ItemModel>>,
+    /// The outline query's verdict on top-level nodes, by the hash of their text.
+    classifications: DashMap<u128, Arc<Classification>>,
     analyses: AtomicU64,
+}
+
+impl OutlineCache for ItemCache {
+    fn classification(&self, key: u128) -> Option<Arc<Classification>> {
+        self.classifications.get(&key).map(|c| c.clone())
+    }
+
+    fn remember(&self, key: u128, classification: Arc<Classification>) {
+        if self.classifications.len() >= CAPACITY {
+            self.classifications.clear();
+        }
+        self.classifications.insert(key, classification);
+    }
 }
 
 impl ItemCache {

@@ -31,8 +31,8 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
             models: Vec::new(),
         });
     };
-    let outline = syntax::outline(language, tree, text);
     let cache = db.item_cache();
+    let outline = syntax::outline_cached(language, tree, text, cache);
     let mut models: Vec<Option<Arc<ItemModel>>> = outline
         .items
         .iter()

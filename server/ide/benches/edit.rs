@@ -104,7 +104,81 @@ fn syntax_only(text: &str) {
     );
 }
 
+/// With `TESTLENS_EDIT_FILE=path`, times each phase of typing into that file (a digit typed
+/// and deleted after each `return `), for any language.
+fn phases_of_file(path: &str) {
+    let text = std::fs::read_to_string(path).expect("TESTLENS_EDIT_FILE");
+    let path = PathBuf::from(path);
+    let spots: Vec<u32> = text
+        .match_indices("return ")
+        .map(|(i, _)| (i + 7) as u32)
+        .collect();
+    let mut host = AnalysisHost::default();
+    host.apply(Change::Open {
+        path: path.clone(),
+        language_id: None,
+        text: text.clone(),
+    });
+    let file = host.analysis().file_id(&path).unwrap();
+    host.analysis().inlay_hints(file, None).unwrap();
+    let mut apply = Vec::new();
+    let mut items = Vec::new();
+    let mut index = Vec::new();
+    let mut hints = Vec::new();
+    for k in 0..400usize {
+        let at = spots[(k / 2 * 37) % spots.len()];
+        let (range, insert) = if k % 2 == 0 {
+            (ide::TextRange::new(at, at), "7")
+        } else {
+            (ide::TextRange::new(at, at + 1), "")
+        };
+        let t0 = Instant::now();
+        host.apply(Change::Edit {
+            path: path.clone(),
+            edits: vec![TextEdit {
+                range: Some(EditRange::Bytes(range)),
+                text: insert.to_owned(),
+            }],
+        });
+        let t1 = Instant::now();
+        let analysis = host.analysis();
+        let h = analysis.inlay_hints(file, None).unwrap();
+        let t2 = Instant::now();
+        analysis.line_index(file).unwrap();
+        let t3 = Instant::now();
+        let viewport = analysis
+            .inlay_hints(
+                file,
+                Some(ide::TextRange::new(at.saturating_sub(2000), at + 2000)),
+            )
+            .unwrap();
+        let t4 = Instant::now();
+        assert!(!h.is_empty() && !viewport.is_empty());
+        apply.push(t1 - t0);
+        items.push(t2 - t1);
+        index.push(t3 - t2);
+        hints.push(t4 - t3);
+    }
+    println!("{}", path.display());
+    for (name, samples) in [
+        ("apply edit + reparse", &mut apply),
+        ("items + all hints", &mut items),
+        ("line index", &mut index),
+        ("viewport hints again", &mut hints),
+    ] {
+        println!(
+            "{name:<22} p50 {:>8.3?}  p99 {:>8.3?}",
+            percentile(samples, 0.5),
+            percentile(samples, 0.99)
+        );
+    }
+}
+
 fn main() {
+    if let Ok(path) = std::env::var("TESTLENS_EDIT_FILE") {
+        phases_of_file(&path);
+        return;
+    }
     let text = python_file();
     syntax_only(&text);
     let path = PathBuf::from("/bench/big.py");

@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, TextProvider};
@@ -145,10 +146,30 @@ enum Role {
 
 /// Cuts a file into items and containers. See the module docs.
 pub fn outline(language: Language, tree: &SyntaxTree, text: &SourceText) -> Outline {
+    outline_with(language, tree, text, None)
+}
+
+/// [`outline`], reusing the classifications of nodes whose text the cache has seen.
+pub fn outline_cached(
+    language: Language,
+    tree: &SyntaxTree,
+    text: &SourceText,
+    cache: &dyn OutlineCache,
+) -> Outline {
+    outline_with(language, tree, text, Some(cache))
+}
+
+fn outline_with(
+    language: Language,
+    tree: &SyntaxTree,
+    text: &SourceText,
+    cache: Option<&dyn OutlineCache>,
+) -> Outline {
     let queries = queries::get(language);
     let mut walker = OutlineWalker {
         language,
         query: &queries.outline,
+        cache,
         by_kind: &queries.outline_by_kind,
         captures: Captures::of(&queries.outline),
         text,
@@ -167,13 +188,73 @@ pub fn outline(language: Language, tree: &SyntaxTree, text: &SourceText) -> Outl
 struct OutlineWalker<'a> {
     language: Language,
     query: &'a Query,
+    cache: Option<&'a dyn OutlineCache>,
     by_kind: &'a [Option<queries::SimpleRole>],
     captures: Captures,
     text: &'a SourceText,
     out: Outline,
 }
 
-/// What the outline query says of one node.
+/// A node inside a classified node: its range relative to that node's start, and its kind, so
+/// that it can be found again in another tree holding the same text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeRef {
+    start: u32,
+    end: u32,
+    kind: u16,
+}
+
+impl NodeRef {
+    fn of(node: Node, base: usize) -> NodeRef {
+        NodeRef {
+            start: (node.start_byte() - base) as u32,
+            end: (node.end_byte() - base) as u32,
+            kind: node.kind_id(),
+        }
+    }
+
+    /// The node this refers to under `root`.
+    fn resolve<'t>(self, root: Node<'t>) -> Option<Node<'t>> {
+        let base = root.start_byte();
+        let (start, end) = (base + self.start as usize, base + self.end as usize);
+        let mut node = root.descendant_for_byte_range(start, end)?;
+        // The smallest node over the range may be a child with the same span: climb to the kind.
+        while node.kind_id() != self.kind {
+            node = node.parent()?;
+            if node.start_byte() != start || node.end_byte() != end {
+                return None;
+            }
+        }
+        Some(node)
+    }
+}
+
+/// What the outline query says of one node. It depends only on the node's text, so it can be
+/// cached by a hash of that text (see [`OutlineCache`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Classification {
+    role: Option<Role>,
+    pattern: usize,
+    name: Option<NodeRef>,
+    body: Option<NodeRef>,
+    trait_name: Option<NodeRef>,
+    bases: Vec<NodeRef>,
+    markers: Vec<(MarkerKind, NodeRef)>,
+    reason: Option<NodeRef>,
+    parametrized: bool,
+    imports: Vec<String>,
+    package: Option<String>,
+}
+
+/// Remembers outline classifications by the hash of the node's language, kind and text. The
+/// outline of an open file is taken again after every keystroke; with a cache, only the nodes
+/// whose text changed are matched again.
+pub trait OutlineCache: Sync {
+    fn classification(&self, key: u128) -> Option<Arc<Classification>>;
+    fn remember(&self, key: u128, classification: Arc<Classification>);
+}
+
+/// What the outline query says of one node, resolved to nodes of the current tree.
 #[derive(Default)]
 struct Classified<'t> {
     role: Option<Role>,
@@ -238,7 +319,50 @@ impl<'a> OutlineWalker<'a> {
                 ..Classified::default()
             };
         }
-        let mut best = Classified::default();
+        let classification = match self.cache {
+            Some(cache) => {
+                let key = hash_node(self.language, self.text, node);
+                match cache.classification(key) {
+                    Some(known) => known,
+                    None => {
+                        let fresh = Arc::new(self.run_outline_query(cursor, node));
+                        cache.remember(key, fresh.clone());
+                        fresh
+                    }
+                }
+            }
+            None => Arc::new(self.run_outline_query(cursor, node)),
+        };
+        for source in &classification.imports {
+            if !self.out.imports.contains(source) {
+                self.out.imports.push(source.clone());
+            }
+        }
+        if classification.package.is_some() {
+            self.out.package.clone_from(&classification.package);
+        }
+        let resolve = |r: &NodeRef| r.resolve(node);
+        Classified {
+            role: classification.role,
+            pattern: classification.pattern,
+            name: classification.name.as_ref().and_then(resolve),
+            body: classification.body.as_ref().and_then(resolve),
+            trait_name: classification.trait_name.as_ref().and_then(resolve),
+            bases: classification.bases.iter().filter_map(resolve).collect(),
+            markers: classification
+                .markers
+                .iter()
+                .filter_map(|(kind, r)| Some((*kind, resolve(r)?)))
+                .collect(),
+            reason: classification.reason.as_ref().and_then(resolve),
+            parametrized: classification.parametrized,
+        }
+    }
+
+    fn run_outline_query(&self, cursor: &mut QueryCursor, node: Node) -> Classification {
+        let base = node.start_byte();
+        let at = |n: Node| NodeRef::of(n, base);
+        let mut best = Classification::default();
         cursor.set_max_start_depth(Some(0));
         // What an outline pattern looks at (a describe call's name and callback, a class's name
         // and bases) sits at the start of the node: never walk into the rest of its body.
@@ -247,35 +371,45 @@ impl<'a> OutlineWalker<'a> {
         cursor.set_containing_byte_range(0..usize::MAX);
         let mut matches = cursor.matches(self.query, node, RopeText(self.text));
         while let Some(m) = matches.next() {
-            let mut found = Classified {
+            let mut found = Classification {
                 pattern: m.pattern_index,
-                ..Classified::default()
+                ..Classification::default()
             };
             for capture in m.captures() {
+                let n = capture.node;
                 match self.captures.name(capture.index) {
                     "attach" => found.role = found.role.max(Some(Role::Attach)),
                     "item" => found.role = found.role.max(Some(Role::Item)),
                     "container" => found.role = found.role.max(Some(Role::Container)),
-                    "container.name" => found.name = Some(capture.node),
-                    "container.body" => found.body = Some(capture.node),
-                    "container.trait" => found.trait_name = Some(capture.node),
-                    "container.base" => found.bases.push(capture.node),
-                    "marker.focus" => found.markers.push((MarkerKind::Focus, capture.node)),
-                    "marker.skip" => found.markers.push((MarkerKind::Skip, capture.node)),
-                    "marker.todo" => found.markers.push((MarkerKind::Todo, capture.node)),
-                    "marker.reason" => found.reason = Some(capture.node),
+                    "container.name" => found.name = Some(at(n)),
+                    "container.body" => found.body = Some(at(n)),
+                    "container.trait" => found.trait_name = Some(at(n)),
+                    "container.base" => found.bases.push(at(n)),
+                    "marker.focus" => found.markers.push((MarkerKind::Focus, at(n))),
+                    "marker.skip" => found.markers.push((MarkerKind::Skip, at(n))),
+                    "marker.todo" => found.markers.push((MarkerKind::Todo, at(n))),
+                    "marker.reason" => found.reason = Some(at(n)),
                     "parametrized" => found.parametrized = true,
                     "import" => {
-                        let source = lang::unquote(&self.node_text(capture.node)).into_owned();
-                        if !self.out.imports.contains(&source) {
-                            self.out.imports.push(source);
+                        let source = lang::unquote(&self.node_text(n)).into_owned();
+                        if !found.imports.contains(&source) {
+                            found.imports.push(source);
                         }
                     }
-                    "package" => self.out.package = Some(self.node_text(capture.node).into_owned()),
+                    "package" => found.package = Some(self.node_text(n).into_owned()),
                     _ => {}
                 }
             }
+            // File facts count whatever the role.
+            for source in std::mem::take(&mut found.imports) {
+                if !best.imports.contains(&source) {
+                    best.imports.push(source);
+                }
+            }
+            best.package = best.package.take().or(found.package.take());
             if found.role > best.role {
+                found.imports = std::mem::take(&mut best.imports);
+                found.package = best.package.take();
                 best = found;
             } else if found.role.is_some() && found.role == best.role {
                 // Several patterns describe one container (one for its markers, one for its
@@ -344,6 +478,17 @@ impl<'a> OutlineWalker<'a> {
     fn node_text(&self, node: Node) -> Cow<'a, str> {
         self.text.slice(range_of(node))
     }
+}
+
+/// The key of a node's classification: its language, kind and text.
+fn hash_node(language: Language, text: &SourceText, node: Node) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&[language as u8]);
+    hasher.update(&node.kind_id().to_le_bytes());
+    for chunk in text.chunks_in(range_of(node)) {
+        hasher.update(chunk);
+    }
+    hasher.digest128()
 }
 
 fn hash_text(language: Language, text: &SourceText, range: TextRange) -> u128 {

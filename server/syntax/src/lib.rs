@@ -12,8 +12,8 @@ pub mod text;
 pub mod tree;
 
 pub use extract::{
-    FileContext, ItemModel, Outline, OutlineItem, analyze_file, analyze_item, analyze_items,
-    assemble, outline,
+    Classification, FileContext, ItemModel, Outline, OutlineCache, OutlineItem, analyze_file,
+    analyze_item, analyze_items, assemble, outline, outline_cached,
 };
 pub use lang::unquote;
 pub use language::Language;
