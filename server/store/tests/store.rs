@@ -1,0 +1,346 @@
+//! The store on a real SQLite file: transactions, locking, concurrency, schema guards.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use store::*;
+
+fn meta(key: &str, at: i64) -> RunMeta {
+    RunMeta {
+        key: key.to_owned(),
+        created_at: at,
+        commit: Some("3f2a1c0".to_owned()),
+        branch: Some("main".to_owned()),
+        dirty: Some(false),
+    }
+}
+
+fn report(path: &str) -> ReportFile {
+    ReportFile {
+        path: path.to_owned(),
+        format: "junit".to_owned(),
+        tool: Some("pytest".to_owned()),
+        size: 10,
+        content_hash: "h".to_owned(),
+    }
+}
+
+fn test(key: &str) -> TestIdentity {
+    TestIdentity {
+        key: key.to_owned(),
+        name: key.rsplit("::").next().unwrap().to_owned(),
+        language: Some("Python".to_owned()),
+        file: Some("tests/test_cart.py".to_owned()),
+        qualified_name: Some(key.to_owned()),
+        line: Some(3),
+        unmapped_reason: None,
+    }
+}
+
+fn result(key: &str, status: Status) -> NewResult {
+    NewResult {
+        test: test(key),
+        status,
+        duration_ms: Some(1.5),
+        failed_attempts: 0,
+        message: (status == Status::Failed).then(|| "assert 3 == 4".to_owned()),
+        failure_file: None,
+        failure_line: None,
+        source_hash: Some("abc".to_owned()),
+    }
+}
+
+fn open(path: &Path) -> Store {
+    Store::open(path, &OpenOptions::default()).unwrap()
+}
+
+#[test]
+fn a_new_history_is_created_in_wal_mode_with_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".testlens/history.db");
+    let store = open(&path);
+    assert!(path.exists());
+    drop(store);
+    let raw = rusqlite_check(&path);
+    assert_eq!(raw.0, "wal");
+    assert_eq!(raw.1, SCHEMA_VERSION as i64);
+}
+
+fn rusqlite_check(path: &Path) -> (String, i64) {
+    let store = Store::open(
+        path,
+        &OpenOptions {
+            read_only: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    // Read back through a plain SQLite connection, not the store's own API.
+    let conn = sqlite(path);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    (mode, version)
+}
+
+/// A plain SQLite connection, to look at the file (or lock it) behind the store's back.
+fn sqlite(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+#[test]
+fn results_and_coverage_round_trip_and_runs_list_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("h.db"));
+    let (run, counts) = store
+        .write_file(&meta("run-1", 100), &report("junit.xml"), |w| {
+            w.result(&result("tests/test_cart.py::test_total", Status::Passed))?;
+            w.result(&result("tests/test_cart.py::test_flaky", Status::Failed))?;
+            w.coverage(&NewCoverage {
+                path: "shop/cart.py".to_owned(),
+                content_hash: Some("c1".to_owned()),
+                lines: vec![(1, 1), (2, 0), (5, 7)],
+                test: None,
+            })?;
+            w.coverage(&NewCoverage {
+                path: "shop/cart.py".to_owned(),
+                content_hash: Some("c1".to_owned()),
+                lines: vec![(1, 1)],
+                test: Some(test("tests/test_cart.py::test_total")),
+            })
+        })
+        .unwrap();
+    assert_eq!(
+        counts,
+        FileCounts {
+            results: 2,
+            coverage_files: 2
+        }
+    );
+    let runs = store.runs().unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].id, runs[0].results, runs[0].failed), (run, 2, 1));
+    assert_eq!(runs[0].commit.as_deref(), Some("3f2a1c0"));
+    assert_eq!(runs[0].files, ["junit.xml"]);
+    let cov = store.run_coverage(run).unwrap();
+    assert_eq!(cov[0].lines, [(1, 1), (2, 0), (5, 7)]);
+    let per_test = store.per_test_coverage(run).unwrap();
+    assert_eq!(
+        per_test[0].test_key.as_deref(),
+        Some("tests/test_cart.py::test_total")
+    );
+    let flaky = &store.tests_matching("FLAKY").unwrap()[0];
+    let outcomes = store.outcomes(flaky.id).unwrap();
+    assert_eq!(outcomes[0].status, Status::Failed);
+    assert_eq!(outcomes[0].message.as_deref(), Some("assert 3 == 4"));
+}
+
+#[test]
+fn a_failing_file_leaves_nothing_behind_and_earlier_runs_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("h.db"));
+    store
+        .write_file(&meta("run-1", 100), &report("a.xml"), |w| {
+            w.result(&result("k::a", Status::Passed))
+        })
+        .unwrap();
+    let failed = store.write_file(&meta("run-2", 200), &report("b.xml"), |w| {
+        w.result(&result("k::b", Status::Passed))
+            .map_err(|e| e.to_string())?;
+        Err::<(), _>("malformed at line 3, column 7".to_owned())
+    });
+    assert!(matches!(failed, Err(WriteError::Body(_))));
+    let runs = store.runs().unwrap();
+    assert_eq!(runs.len(), 1, "the half-written run was rolled back");
+    assert!(store.tests_matching("k::b").unwrap().is_empty());
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn files_with_one_run_key_join_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("h.db"));
+    let (a, _) = store
+        .write_file(&meta("ci-42", 100), &report("junit.xml"), |w| {
+            w.result(&result("k::a", Status::Passed))
+        })
+        .unwrap();
+    let mut cov = report("coverage.xml");
+    cov.tool = Some("coverage.py".to_owned());
+    let (b, _) = store
+        .write_file(&meta("ci-42", 101), &cov, |w| {
+            w.coverage(&NewCoverage {
+                path: "x.py".into(),
+                content_hash: None,
+                lines: vec![(1, 1)],
+                test: None,
+            })
+        })
+        .unwrap();
+    assert_eq!(a, b);
+    let runs = store.runs().unwrap();
+    assert_eq!(runs[0].tool.as_deref(), Some("pytest,coverage.py"));
+    assert_eq!(runs[0].files.len(), 2);
+}
+
+#[test]
+fn a_locked_history_waits_then_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    drop(open(&path));
+    let holder = sqlite(&path);
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut store = Store::open(
+        &path,
+        &OpenOptions {
+            busy_timeout: Duration::from_millis(300),
+            read_only: false,
+        },
+    )
+    .unwrap();
+    let started = Instant::now();
+    let err = store
+        .write_file(&meta("r", 1), &report("a.xml"), |w| {
+            w.result(&result("k::a", Status::Passed))
+        })
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250),
+        "gave up after {waited:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("locked by another process"), "{message}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    // Once the lock is gone, the same store writes.
+    store
+        .write_file(&meta("r", 1), &report("a.xml"), |w| {
+            w.result(&result("k::a", Status::Passed))
+        })
+        .unwrap();
+}
+
+#[test]
+fn two_writers_at_once_both_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    drop(open(&path));
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = open(&path);
+                for i in 0..50 {
+                    store
+                        .write_file(&meta(&format!("w{w}-{i}"), i), &report("a.xml"), |wr| {
+                            (0..20).try_for_each(|t| {
+                                wr.result(&result(&format!("k::t{t}"), Status::Passed))
+                            })
+                        })
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let store = open(&path);
+    let runs = store.runs().unwrap();
+    assert_eq!(runs.len(), 100);
+    assert!(runs.iter().all(|r| r.results == 20));
+    assert_eq!(store.tests_matching("k::").unwrap().len(), 20);
+}
+
+#[test]
+fn prune_keeps_the_newest_runs_and_forgets_orphan_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("h.db"));
+    for i in 0..5 {
+        store
+            .write_file(&meta(&format!("run-{i}"), i), &report("a.xml"), |w| {
+                w.result(&result(&format!("k::only_in_{i}"), Status::Passed))?;
+                w.result(&result("k::always", Status::Passed))
+            })
+            .unwrap();
+    }
+    assert_eq!(store.prune(2).unwrap(), 3);
+    let keys: Vec<String> = store.runs().unwrap().into_iter().map(|r| r.key).collect();
+    assert_eq!(keys, ["run-4", "run-3"]);
+    let tests: Vec<String> = store
+        .tests_matching("k::")
+        .unwrap()
+        .into_iter()
+        .map(|t| t.identity.key)
+        .collect();
+    assert_eq!(tests, ["k::always", "k::only_in_3", "k::only_in_4"]);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    drop(open(&path));
+    sqlite(&path)
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let err = Store::open(&path, &OpenOptions::default()).err().unwrap();
+    assert!(
+        matches!(err, StoreError::NewerSchema { found: 99, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("newer than this testlens knows"));
+    let version: i64 = sqlite(&path)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 99);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    std::fs::write(&path, vec![0x42u8; 8192]).unwrap();
+    let err = Store::open(&path, &OpenOptions::default()).err().unwrap();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("is not a testlens history or is damaged"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_reader_sees_committed_runs_while_a_writer_holds_its_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut store = open(&path);
+    store
+        .write_file(&meta("run-1", 1), &report("a.xml"), |w| {
+            w.result(&result("k::a", Status::Passed))
+        })
+        .unwrap();
+    let holder = sqlite(&path);
+    holder
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM results;")
+        .unwrap();
+    let reader = Store::open(
+        &path,
+        &OpenOptions {
+            read_only: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        reader.runs().unwrap()[0].results,
+        1,
+        "the reader sees the last commit"
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+}
