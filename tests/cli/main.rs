@@ -1,4 +1,6 @@
-//! End-to-end tests of `testlens check`: the real binary on real projects.
+//! End-to-end tests of the CLI: the real binary on real projects and real runner reports.
+
+mod ingest;
 
 use std::path::Path;
 use std::process::Command;

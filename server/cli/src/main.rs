@@ -1,7 +1,11 @@
 //! The `testlens` binary: parses flags and wires the layers together. Nothing else.
 
 mod check;
+mod git;
+mod history;
+mod ingest;
 mod logging;
+mod time;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +40,63 @@ enum Command {
         #[arg(long, hide = true)]
         stdio: bool,
     },
+    /// Read test reports and coverage into the local history (.testlens/history.db).
+    ///
+    /// Formats are told from content: JUnit XML (pytest, Jest, Vitest, cargo-nextest,
+    /// gotestsum, Surefire), `go test -json`, lcov, Cobertura XML, coverage.py JSON (with test
+    /// contexts) and Go coverprofiles. All the files of one ingest form one run.
+    Ingest {
+        /// Report files, or directories to search for them.
+        #[arg(required = true, value_name = "FILES|DIRS")]
+        paths: Vec<PathBuf>,
+        /// Read every file as this format instead of detecting it.
+        #[arg(long, value_parser = parse_format)]
+        format: Option<reports::Format>,
+        /// The history file (default: .testlens/history.db at the workspace root, or TESTLENS_DB).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// The workspace the reports are about (default: the git repository here, or here).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Put these files in the run with this id, with other ingests of the same id (a CI job's
+        /// JUnit and coverage files, ingested apart).
+        #[arg(long, value_name = "ID")]
+        run_id: Option<String>,
+        /// The commit the reports are from (default: git's HEAD, or GITHUB_SHA / CI_COMMIT_SHA).
+        #[arg(long, value_name = "SHA")]
+        commit: Option<String>,
+        /// The branch (default: git's, or GITHUB_REF_NAME / CI_COMMIT_REF_NAME).
+        #[arg(long, value_name = "NAME")]
+        branch: Option<String>,
+        /// Record the checkout as having uncommitted changes (default: what git says).
+        #[arg(long, conflicts_with = "clean")]
+        dirty: bool,
+        /// Record the checkout as clean.
+        #[arg(long)]
+        clean: bool,
+        /// How long to wait for another process writing the history, in seconds.
+        #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+        busy_timeout: f64,
+    },
+    /// Show the history: its runs, or one test's outcomes over time; or prune it.
+    History {
+        /// Show the tests whose id or name contains this, with their outcomes run by run.
+        pattern: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Delete old runs, keeping the newest --keep.
+        #[arg(long, requires = "keep")]
+        prune: bool,
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+        /// Show at most this many tests.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Analyse a project: functions, tests and test smells, per language.
     Check {
         /// The project to check.
@@ -47,6 +108,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+}
+
+fn parse_format(name: &str) -> Result<reports::Format, String> {
+    reports::Format::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = reports::Format::ALL.iter().map(|f| f.name()).collect();
+        format!(
+            "unknown format {name:?}; testlens reads {}",
+            known.join(", ")
+        )
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +158,63 @@ fn main() -> ExitCode {
             // The index and watcher threads do not outlive the session.
             runtime.shutdown_background();
             ExitCode::SUCCESS
+        }
+        Command::Ingest {
+            paths,
+            format,
+            db,
+            root,
+            run_id,
+            commit,
+            branch,
+            dirty,
+            clean,
+            busy_timeout,
+        } => {
+            if let Err(err) = logging::init(None, "warn") {
+                eprintln!("testlens: {err:#}");
+                return ExitCode::from(2);
+            }
+            ingest::run(ingest::IngestArgs {
+                paths,
+                format,
+                db,
+                root,
+                run_id,
+                commit,
+                branch,
+                dirty: if dirty {
+                    Some(true)
+                } else if clean {
+                    Some(false)
+                } else {
+                    None
+                },
+                busy_timeout: std::time::Duration::from_secs_f64(busy_timeout.max(0.0)),
+            })
+        }
+        Command::History {
+            pattern,
+            json,
+            db,
+            root,
+            prune,
+            keep,
+            limit,
+        } => {
+            if let Err(err) = logging::init(None, "warn") {
+                eprintln!("testlens: {err:#}");
+                return ExitCode::from(2);
+            }
+            history::run(history::HistoryArgs {
+                pattern,
+                json,
+                db,
+                root,
+                prune,
+                keep,
+                limit,
+            })
         }
         Command::Check {
             path,

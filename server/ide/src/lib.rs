@@ -10,6 +10,7 @@
 mod check;
 mod diagnostics;
 mod hover;
+pub mod ingest;
 mod inlay_hints;
 mod symbols;
 
@@ -349,6 +350,11 @@ impl Analysis {
 
     pub fn file_language(&self, file: FileId) -> Language {
         file.language(&self.db)
+    }
+
+    /// The module a file stands for (`shop.cart`, `cart`, `src/cart`).
+    pub fn file_module(&self, file: FileId) -> String {
+        file.module(&self.db).to_string()
     }
 
     pub fn file_text(&self, file: FileId) -> SourceText {

@@ -85,5 +85,8 @@ fn a_cached_outline_equals_a_fresh_one_on_every_fixture_file() {
             );
         }
     }
-    assert!(!cache.0.lock().unwrap().is_empty(), "the cache was never used");
+    assert!(
+        !cache.0.lock().unwrap().is_empty(),
+        "the cache was never used"
+    );
 }

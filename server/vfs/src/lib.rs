@@ -117,6 +117,19 @@ pub fn is_skipped_path(path: &Path) -> bool {
     })
 }
 
+/// Files called `name` under `root`, by the same walk rules (ignore files, skipped directories).
+pub fn find_files_named(root: &Path, name: &str) -> Vec<PathBuf> {
+    let Some(builder) = walker(&[root.to_owned()]) else {
+        return Vec::new();
+    };
+    builder
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && e.file_name() == name)
+        .map(|e| e.into_path())
+        .collect()
+}
+
 /// The source files under `roots`, in no particular order. Uses every core.
 pub fn walk(roots: &[PathBuf]) -> Vec<PathBuf> {
     let Some(builder) = walker(roots) else {
