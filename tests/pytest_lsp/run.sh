@@ -27,7 +27,7 @@ if [[ -n "${TESTLENS_BIN:-}" && "$TESTLENS_BIN" != /* ]]; then
     export TESTLENS_BIN="$PWD/$TESTLENS_BIN"  # pytest runs from tests/pytest_lsp
 fi
 if [[ -z "${TESTLENS_BIN:-}" ]]; then
-    export TESTLENS_BIN="$repo/target/debug/testlens"
+    export TESTLENS_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/testlens"
     if [[ ! -x "$TESTLENS_BIN" ]]; then
         echo "== $TESTLENS_BIN missing: cargo build --bins"
         (cd "$repo" && cargo build --bins)
