@@ -133,13 +133,19 @@ pub enum Color {
     Never,
 }
 
+/// Sets up logging; on failure, says why and gives the exit code for bad usage.
+fn init_logging(file: Option<&std::path::Path>, level: &str) -> Option<ExitCode> {
+    let err = logging::init(file, level).err()?;
+    eprintln!("testlens: {err:#}");
+    Some(ExitCode::from(2))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lsp { log_file, stdio: _ } => {
-            if let Err(err) = logging::init(log_file.as_deref(), "info") {
-                eprintln!("testlens: {err:#}");
-                return ExitCode::from(2);
+            if let Some(code) = init_logging(log_file.as_deref(), "info") {
+                return code;
             }
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -171,9 +177,8 @@ fn main() -> ExitCode {
             clean,
             busy_timeout,
         } => {
-            if let Err(err) = logging::init(None, "warn") {
-                eprintln!("testlens: {err:#}");
-                return ExitCode::from(2);
+            if let Some(code) = init_logging(None, "warn") {
+                return code;
             }
             ingest::run(ingest::IngestArgs {
                 paths,
@@ -202,9 +207,8 @@ fn main() -> ExitCode {
             keep,
             limit,
         } => {
-            if let Err(err) = logging::init(None, "warn") {
-                eprintln!("testlens: {err:#}");
-                return ExitCode::from(2);
+            if let Some(code) = init_logging(None, "warn") {
+                return code;
             }
             history::run(history::HistoryArgs {
                 pattern,
@@ -221,9 +225,8 @@ fn main() -> ExitCode {
             format,
             color,
         } => {
-            if let Err(err) = logging::init(None, "warn") {
-                eprintln!("testlens: {err:#}");
-                return ExitCode::from(2);
+            if let Some(code) = init_logging(None, "warn") {
+                return code;
             }
             check::run(&path, format, color)
         }

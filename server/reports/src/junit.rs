@@ -355,13 +355,7 @@ impl State {
         tag: &'static str,
         status: Status,
     ) -> Result<Node, ParseError> {
-        let mut message = None;
-        xml::for_each_attr(e, pos, |key, attr| {
-            if key == "message" {
-                message = Some(capped(xml::value(attr, pos)?.into_owned()));
-            }
-            Ok(())
-        })?;
+        let message = message_attribute(e, pos)?;
         let Some(case) = &mut self.case else {
             return Ok(Node::Other);
         };
@@ -386,13 +380,7 @@ impl State {
         tag: &'static str,
         status: Status,
     ) -> Result<Node, ParseError> {
-        let mut message = None;
-        xml::for_each_attr(e, pos, |key, attr| {
-            if key == "message" {
-                message = Some(capped(xml::value(attr, pos)?.into_owned()));
-            }
-            Ok(())
-        })?;
+        let message = message_attribute(e, pos)?;
         if let Some(case) = &mut self.case {
             case.attempt = Some(AttemptBuilder {
                 status,
@@ -517,6 +505,18 @@ fn gotestsum_message(message: Option<String>, details: Option<&str>) -> Option<S
         Some(line) => Some(line.to_owned()),
         None => message.filter(|m| !m.contains('\n')),
     }
+}
+
+/// The `message` attribute of a `failure`, `error`, `skipped` or retry element, capped.
+fn message_attribute(e: &BytesStart<'_>, pos: Pos) -> Result<Option<String>, ParseError> {
+    let mut message = None;
+    xml::for_each_attr(e, pos, |key, attr| {
+        if key == "message" {
+            message = Some(capped(xml::value(attr, pos)?.into_owned()));
+        }
+        Ok(())
+    })?;
+    Ok(message)
 }
 
 #[cfg(test)]

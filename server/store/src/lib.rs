@@ -565,17 +565,22 @@ fn upsert_run(tx: &Transaction, run: &RunMeta, tool: Option<&str>) -> rusqlite::
         |row| row.get(0),
     )?;
     if let Some(tool) = tool {
-        // A run's tools: every tool whose report went into it, once each.
-        tx.execute(
-            "UPDATE runs SET tool = CASE
-                WHEN tool IS NULL OR tool = '' THEN ?2
-                WHEN instr(',' || tool || ',', ',' || ?2 || ',') > 0 THEN tool
-                ELSE tool || ',' || ?2 END
-             WHERE id = ?1",
-            params![id, tool],
-        )?;
+        merge_tool(tx, id, tool)?;
     }
     Ok(id)
+}
+
+/// Adds `tool` to a run's tools: every tool whose report went into it, once each.
+fn merge_tool(tx: &Transaction, run: RunId, tool: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE runs SET tool = CASE
+            WHEN tool IS NULL OR tool = '' THEN ?2
+            WHEN instr(',' || tool || ',', ',' || ?2 || ',') > 0 THEN tool
+            ELSE tool || ',' || ?2 END
+         WHERE id = ?1",
+        params![run, tool],
+    )?;
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -601,15 +606,7 @@ impl FileWriter<'_> {
             "UPDATE report_files SET tool = ?1 WHERE id = ?2",
             params![tool, self.file_id],
         )?;
-        self.tx.execute(
-            "UPDATE runs SET tool = CASE
-                WHEN tool IS NULL OR tool = '' THEN ?2
-                WHEN instr(',' || tool || ',', ',' || ?2 || ',') > 0 THEN tool
-                ELSE tool || ',' || ?2 END
-             WHERE id = ?1",
-            params![self.run_id, tool],
-        )?;
-        Ok(())
+        merge_tool(self.tx, self.run_id, tool)
     }
 
     fn test_id(&self, test: &TestIdentity) -> rusqlite::Result<TestId> {
