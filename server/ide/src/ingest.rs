@@ -373,19 +373,40 @@ impl TestIndex {
     /// The workspace-relative file a report's path is about, if it is one of the workspace.
     pub fn resolve_source_path(&self, path: &str) -> Option<String> {
         let p = Path::new(path);
-        if p.is_absolute() {
-            let rel = relative(&self.root, p)?;
-            return self.root.join(&rel).is_file().then_some(rel);
+        if p.is_absolute()
+            && let Some(rel) = relative(&self.root, p)
+            && self.root.join(&rel).is_file()
+        {
+            return Some(rel);
         }
-        let cleaned = clean(path);
-        if self.root.join(&cleaned).is_file() {
+        let cleaned = clean(&path.replace('\\', "/"));
+        if !p.is_absolute() && self.root.join(&cleaned).is_file() {
             return Some(cleaned);
         }
         // A Go import path: `example.com/shop/pricing.go`.
-        let (package, file) = cleaned.rsplit_once('/')?;
-        let dir = self.go_package_dir(package)?;
-        let rel = clean(&format!("{dir}/{file}"));
-        self.root.join(&rel).is_file().then_some(rel)
+        if let Some((package, file)) = cleaned.rsplit_once('/')
+            && let Some(dir) = self.go_package_dir(package)
+        {
+            let rel = clean(&format!("{dir}/{file}"));
+            if self.root.join(&rel).is_file() {
+                return Some(rel);
+            }
+        }
+        self.foreign_path(&cleaned)
+    }
+
+    /// A path written on another machine or in another checkout (a CI container, a
+    /// colleague's home): the longest tail of it that names a file of this workspace.
+    fn foreign_path(&self, cleaned: &str) -> Option<String> {
+        let mut rest = cleaned.trim_start_matches('/');
+        // A Windows drive (`C:/...`) is never part of the tail.
+        while let Some((_, tail)) = rest.split_once('/') {
+            if !tail.is_empty() && self.root.join(tail).is_file() {
+                return Some(tail.to_owned());
+            }
+            rest = tail;
+        }
+        None
     }
 
     /// The failure location to keep, from the frames of a failure text: the first in the
@@ -770,6 +791,43 @@ mod tests {
         assert!(name_pattern_matches("case ${n} > loops", "case 1 > loops"));
         assert!(!name_pattern_matches("taxes %i", "untaxed 2"));
         assert!(!name_pattern_matches("no placeholders", "no placeholders"));
+    }
+
+    #[test]
+    fn paths_from_another_checkout_resolve_to_their_longest_tail_in_the_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("__tests__")).unwrap();
+        std::fs::create_dir_all(root.join("src/b")).unwrap();
+        std::fs::write(root.join("__tests__/pricing.test.js"), "").unwrap();
+        std::fs::write(root.join("src/b/app.py"), "").unwrap();
+        std::fs::write(root.join("app.py"), "").unwrap();
+        let host = crate::AnalysisHost::default();
+        let index = TestIndex::new(&host.analysis(), root).unwrap();
+        let own = root.join("__tests__/pricing.test.js");
+        assert_eq!(
+            index.resolve_source_path(own.to_str().unwrap()).as_deref(),
+            Some("__tests__/pricing.test.js")
+        );
+        assert_eq!(
+            index
+                .resolve_source_path("/home/ci/checkout/__tests__/pricing.test.js")
+                .as_deref(),
+            Some("__tests__/pricing.test.js")
+        );
+        // The longest tail wins over a shorter one that also exists.
+        assert_eq!(
+            index.resolve_source_path("/build/src/b/app.py").as_deref(),
+            Some("src/b/app.py")
+        );
+        assert_eq!(
+            index
+                .resolve_source_path("C:\\agent\\work\\src\\b\\app.py")
+                .as_deref(),
+            Some("src/b/app.py")
+        );
+        assert_eq!(index.resolve_source_path("/elsewhere/missing.py"), None);
+        assert_eq!(index.resolve_source_path("missing/dir"), None);
     }
 
     #[test]
