@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use reports::{FileCoverage, Sink, SinkError, Status as ReportStatus, TestCase};
 use store::{FileWriter, NewCoverage, NewResult, Status, TestIdentity};
@@ -44,7 +45,14 @@ pub struct TestIndex {
     rust_paths: HashMap<String, Vec<KnownTest>>,
     /// Go module paths (from `go.mod`) and the directories they sit in.
     go_modules: Vec<(String, String)>,
+    /// Whether a workspace-relative path is a file, as last looked up: a report asks about the
+    /// same few paths for each of its thousands of tests. Bounded by [`EXISTS_CACHE_CAPACITY`].
+    exists: Mutex<HashMap<String, bool>>,
+    /// [`TestIndex::python_module_file`] by class name, bounded like `exists`.
+    python_modules: Mutex<HashMap<String, Option<(String, String)>>>,
 }
+
+const EXISTS_CACHE_CAPACITY: usize = 4096;
 
 impl TestIndex {
     /// Indexes the tests of every file of `analysis`, with paths relative to `root`.
@@ -55,6 +63,8 @@ impl TestIndex {
             go_functions: HashMap::new(),
             rust_paths: HashMap::new(),
             go_modules: go_modules(root),
+            exists: Mutex::default(),
+            python_modules: Mutex::default(),
         };
         for file in analysis.files() {
             let path = analysis.file_path(file);
@@ -221,15 +231,45 @@ impl TestIndex {
         }
     }
 
+    /// Whether `rel` (relative to the root) is a file, looked up on disk once per path.
+    fn is_file(&self, rel: &str) -> bool {
+        let mut cache = self.exists.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = cache.get(rel) {
+            return known;
+        }
+        let known = self.root.join(rel).is_file();
+        if cache.len() >= EXISTS_CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(rel.to_owned(), known);
+        known
+    }
+
     /// `tests.test_cart.TestCart` → (`tests/test_cart.py`, `TestCart`).
     fn python_module_file(&self, classname: &str) -> Option<(String, String)> {
+        let mut cache = self
+            .python_modules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = cache.get(classname) {
+            return known.clone();
+        }
+        let found = self.find_python_module_file(classname);
+        if cache.len() >= EXISTS_CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(classname.to_owned(), found.clone());
+        found
+    }
+
+    fn find_python_module_file(&self, classname: &str) -> Option<(String, String)> {
         let parts: Vec<&str> = classname.split('.').collect();
         (1..=parts.len()).rev().find_map(|n| {
             let module = parts[..n].join("/");
             [format!("{module}.py"), format!("{module}/__init__.py")]
                 .into_iter()
                 .chain(["src/".to_owned() + &module + ".py"])
-                .find(|f| self.by_file.contains_key(f) || self.root.join(f).is_file())
+                .find(|f| self.by_file.contains_key(f) || self.is_file(f))
                 .map(|f| (f, parts[n..].join(".")))
         })
     }
@@ -375,12 +415,12 @@ impl TestIndex {
         let p = Path::new(path);
         if p.is_absolute()
             && let Some(rel) = relative(&self.root, p)
-            && self.root.join(&rel).is_file()
+            && self.is_file(&rel)
         {
             return Some(rel);
         }
         let cleaned = clean(&path.replace('\\', "/"));
-        if !p.is_absolute() && self.root.join(&cleaned).is_file() {
+        if !p.is_absolute() && self.is_file(&cleaned) {
             return Some(cleaned);
         }
         // A Go import path: `example.com/shop/pricing.go`.
@@ -388,7 +428,7 @@ impl TestIndex {
             && let Some(dir) = self.go_package_dir(package)
         {
             let rel = clean(&format!("{dir}/{file}"));
-            if self.root.join(&rel).is_file() {
+            if self.is_file(&rel) {
                 return Some(rel);
             }
         }
@@ -401,7 +441,7 @@ impl TestIndex {
         let mut rest = cleaned.trim_start_matches('/');
         // A Windows drive (`C:/...`) is never part of the tail.
         while let Some((_, tail)) = rest.split_once('/') {
-            if !tail.is_empty() && self.root.join(tail).is_file() {
+            if !tail.is_empty() && self.is_file(tail) {
                 return Some(tail.to_owned());
             }
             rest = tail;
@@ -425,7 +465,7 @@ impl TestIndex {
         }
         frames
             .iter()
-            .find(|(f, _)| self.root.join(f).is_file())
+            .find(|(f, _)| self.is_file(f))
             .or(frames.first())
             .cloned()
     }
