@@ -12,7 +12,9 @@
 mod blob;
 mod schema;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use rusqlite::{
@@ -242,6 +244,15 @@ impl Store {
             .conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| store.classify(e))?;
+        // A large report's transaction spills pages to the WAL once it outgrows the page
+        // cache (2 MiB by default); 32 MiB keeps a GB-sized report's tables in memory while
+        // the whole process stays far under 100 MB. Statement journals stay in memory too.
+        for (pragma, value) in [("cache_size", "-32768"), ("temp_store", "MEMORY")] {
+            store
+                .conn
+                .pragma_update(None, pragma, value)
+                .map_err(|e| store.classify(e))?;
+        }
         let mut store = store;
         if found < SCHEMA_VERSION {
             if options.read_only {
@@ -300,6 +311,30 @@ impl Store {
         file: &ReportFile,
         body: impl FnOnce(&mut FileWriter<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(RunId, FileCounts), WriteError<E>> {
+        // The writer makes every reference it writes (run, report file, test) itself, in this
+        // transaction; checking each against its parent costs a quarter of a large ingest,
+        // and makes SQLite keep a statement journal for every batched INSERT. The check
+        // stays on for everything else (pruning cascades through it), and debug builds
+        // verify the references before committing.
+        let path = self.path.clone();
+        let busy = self.busy_timeout;
+        let err = |e| WriteError::Store(classify_error(&path, busy, e));
+        self.conn
+            .pragma_update(None, "foreign_keys", "OFF")
+            .map_err(err)?;
+        let written = self.write_file_unchecked(run, file, body);
+        let restored = self.conn.pragma_update(None, "foreign_keys", "ON");
+        let written = written?;
+        restored.map_err(err)?;
+        Ok(written)
+    }
+
+    fn write_file_unchecked<E>(
+        &mut self,
+        run: &RunMeta,
+        file: &ReportFile,
+        body: impl FnOnce(&mut FileWriter<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(RunId, FileCounts), WriteError<E>> {
         let path = self.path.clone();
         let busy = self.busy_timeout;
         let err = |e| WriteError::Store(classify_error(&path, busy, e));
@@ -328,14 +363,26 @@ impl Store {
             run_id,
             file_id,
             counts: FileCounts::default(),
+            pending_results: Vec::with_capacity(BATCH),
+            pending_tests: Vec::with_capacity(BATCH),
+            pending_keys: HashMap::new(),
+            next_test_id: None,
         };
         body(&mut writer).map_err(WriteError::Body)?;
+        writer.flush().map_err(err)?;
         let counts = writer.counts;
         tx.execute(
             "UPDATE report_files SET tests = ?1, coverage_files = ?2 WHERE id = ?3",
             params![counts.results as i64, counts.coverage_files as i64, file_id],
         )
         .map_err(err)?;
+        if cfg!(debug_assertions) {
+            let dangling: Option<String> = tx
+                .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
+                .optional()
+                .map_err(err)?;
+            assert_eq!(dangling, None, "the writer left a dangling reference");
+        }
         tx.commit().map_err(err)?;
         Ok((run_id, counts))
     }
@@ -597,6 +644,89 @@ pub struct FileWriter<'a> {
     run_id: RunId,
     file_id: i64,
     counts: FileCounts,
+    /// Rows not yet written: see [`FileWriter::flush`].
+    pending_results: Vec<(TestId, NewResult)>,
+    pending_tests: Vec<(TestId, TestIdentity)>,
+    /// Where each key of `pending_tests` is in it.
+    pending_keys: HashMap<String, usize>,
+    /// The id the next new test gets, once looked up.
+    next_test_id: Option<TestId>,
+}
+
+/// The `tests.key_hash` of a key.
+fn key_hash(key: &str) -> i64 {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes()) as i64
+}
+
+/// How many rows one INSERT writes.
+const BATCH: usize = 32;
+static RESULTS_BATCH_SQL: OnceLock<String> = OnceLock::new();
+static TESTS_BATCH_SQL: OnceLock<String> = OnceLock::new();
+
+/// Inserts `rows` into `table` (`name (columns)`), [`BATCH`] to a statement while there are
+/// that many, then one at a time. `bind` binds one row's values after parameter `at`.
+fn insert_rows<T>(
+    tx: &Transaction<'_>,
+    table: &str,
+    batch_sql: &OnceLock<String>,
+    batch: usize,
+    rows: &[T],
+    bind: impl Fn(&mut rusqlite::CachedStatement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let columns = table.matches(',').count() + 1;
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    let mut chunks = rows.chunks_exact(batch);
+    for chunk in chunks.by_ref() {
+        let sql = batch_sql.get_or_init(|| {
+            // OR ROLLBACK: a failed row fails the whole file anyway, and an INSERT that
+            // cannot stop halfway needs no statement journal.
+            format!(
+                "INSERT OR ROLLBACK INTO {table} VALUES {}",
+                vec![row.as_str(); batch].join(", ")
+            )
+        });
+        let mut stmt = tx.prepare_cached(sql)?;
+        for (i, item) in chunk.iter().enumerate() {
+            bind(&mut stmt, i * columns, item)?;
+        }
+        stmt.raw_execute()?;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut stmt = tx.prepare_cached(&format!("INSERT INTO {table} VALUES {row}"))?;
+        for item in rest {
+            bind(&mut stmt, 0, item)?;
+            stmt.raw_execute()?;
+        }
+    }
+    Ok(())
+}
+
+/// What the history keeps of a test seen again: the newest ingest says where a test is (a test
+/// can move), but a report that cannot place it does not forget where an earlier one did.
+fn merge_identity(stored: &TestIdentity, new: &TestIdentity) -> TestIdentity {
+    let mapped = new.unmapped_reason.is_none();
+    TestIdentity {
+        key: new.key.clone(),
+        name: new.name.clone(),
+        language: new.language.clone().or_else(|| stored.language.clone()),
+        file: if mapped {
+            new.file.clone()
+        } else {
+            stored.file.clone()
+        },
+        qualified_name: if mapped {
+            new.qualified_name.clone()
+        } else {
+            stored.qualified_name.clone()
+        },
+        line: if mapped { new.line } else { stored.line },
+        unmapped_reason: if stored.file.is_some() && !mapped {
+            stored.unmapped_reason.clone()
+        } else {
+            new.unmapped_reason.clone()
+        },
+    }
 }
 
 impl FileWriter<'_> {
@@ -609,57 +739,143 @@ impl FileWriter<'_> {
         merge_tool(self.tx, self.run_id, tool)
     }
 
-    fn test_id(&self, test: &TestIdentity) -> rusqlite::Result<TestId> {
-        // The newest ingest says where a test is: a test can move.
-        self.tx
+    fn test_id(&mut self, test: &TestIdentity) -> rusqlite::Result<TestId> {
+        // A test this report named a moment ago (a retry, a rerun): still in memory.
+        if let Some(&at) = self.pending_keys.get(&test.key) {
+            let (id, stored) = &mut self.pending_tests[at];
+            *stored = merge_identity(stored, test);
+            return Ok(*id);
+        }
+        // Most tests are already known and unchanged: one lookup by key, and a write only for a
+        // new test or one whose place changed. (An upsert with RETURNING costs three times as
+        // much per result, most of it in its statement journal.)
+        let found = self
+            .tx
             .prepare_cached(
-                "INSERT INTO tests (key, name, language, file, qualified_name, line, unmapped_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT(key) DO UPDATE SET
-                    name = excluded.name,
-                    language = coalesce(excluded.language, tests.language),
-                    file = CASE WHEN excluded.unmapped_reason IS NULL THEN excluded.file ELSE tests.file END,
-                    qualified_name = CASE WHEN excluded.unmapped_reason IS NULL THEN excluded.qualified_name ELSE tests.qualified_name END,
-                    line = CASE WHEN excluded.unmapped_reason IS NULL THEN excluded.line ELSE tests.line END,
-                    unmapped_reason = CASE WHEN tests.file IS NOT NULL AND excluded.unmapped_reason IS NOT NULL
-                                           THEN tests.unmapped_reason ELSE excluded.unmapped_reason END
-                 RETURNING id",
+                "SELECT id, name, language, file, qualified_name, line, unmapped_reason
+                 FROM tests WHERE key_hash = ?1 AND key = ?2",
             )?
-            .query_row(
-                params![
-                    test.key,
-                    test.name,
-                    test.language,
-                    test.file,
-                    test.qualified_name,
-                    test.line,
-                    test.unmapped_reason
-                ],
-                |row| row.get(0),
-            )
+            .query_row(params![key_hash(&test.key), test.key], |row| {
+                Ok((
+                    row.get::<_, TestId>(0)?,
+                    TestIdentity {
+                        key: test.key.clone(),
+                        name: row.get(1)?,
+                        language: row.get(2)?,
+                        file: row.get(3)?,
+                        qualified_name: row.get(4)?,
+                        line: row.get(5)?,
+                        unmapped_reason: row.get(6)?,
+                    },
+                ))
+            })
+            .optional()?;
+        let Some((id, stored)) = found else {
+            // A new test. This transaction holds the write lock, so the next id is ours.
+            let id = match self.next_test_id {
+                Some(id) => id,
+                None => {
+                    self.tx
+                        .query_row("SELECT coalesce(max(id), 0) + 1 FROM tests", [], |row| {
+                            row.get(0)
+                        })?
+                }
+            };
+            self.next_test_id = Some(id + 1);
+            self.pending_keys
+                .insert(test.key.clone(), self.pending_tests.len());
+            self.pending_tests.push((id, test.clone()));
+            if self.pending_tests.len() == BATCH {
+                self.flush_tests()?;
+            }
+            return Ok(id);
+        };
+        let merged = merge_identity(&stored, test);
+        if merged != stored {
+            self.tx
+                .prepare_cached(
+                    "UPDATE tests SET name = ?2, language = ?3, file = ?4, qualified_name = ?5,
+                                      line = ?6, unmapped_reason = ?7
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    merged.name,
+                    merged.language,
+                    merged.file,
+                    merged.qualified_name,
+                    merged.line,
+                    merged.unmapped_reason
+                ])?;
+        }
+        Ok(id)
     }
 
     pub fn result(&mut self, result: &NewResult) -> rusqlite::Result<()> {
         let test_id = self.test_id(&result.test)?;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO results (run_id, test_id, report_file_id, status, duration_ms,
-                                      failed_attempts, message, failure_file, failure_line, source_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                self.run_id,
-                test_id,
-                self.file_id,
-                result.status as i64,
-                result.duration_ms,
-                result.failed_attempts,
-                result.message,
-                result.failure_file,
-                result.failure_line,
-                result.source_hash
-            ])?;
+        self.pending_results.push((test_id, result.clone()));
+        if self.pending_results.len() == BATCH {
+            self.flush()?;
+        }
         self.counts.results += 1;
+        Ok(())
+    }
+
+    /// Writes the tests and results held back. Rows are written [`BATCH`] to a statement:
+    /// one statement per row spends more in SQLite's statement machinery than in the row.
+    fn flush(&mut self) -> rusqlite::Result<()> {
+        self.flush_tests()?;
+        let rows = std::mem::take(&mut self.pending_results);
+        let (run_id, file_id) = (self.run_id, self.file_id);
+        insert_rows(
+            self.tx,
+            "results (run_id, test_id, report_file_id, status, duration_ms, failed_attempts, \
+             message, failure_file, failure_line, source_hash)",
+            &RESULTS_BATCH_SQL,
+            BATCH,
+            &rows,
+            |stmt, at, (test_id, result)| {
+                stmt.raw_bind_parameter(at + 1, run_id)?;
+                stmt.raw_bind_parameter(at + 2, test_id)?;
+                stmt.raw_bind_parameter(at + 3, file_id)?;
+                stmt.raw_bind_parameter(at + 4, result.status as i64)?;
+                stmt.raw_bind_parameter(at + 5, result.duration_ms)?;
+                stmt.raw_bind_parameter(at + 6, result.failed_attempts)?;
+                stmt.raw_bind_parameter(at + 7, &result.message)?;
+                stmt.raw_bind_parameter(at + 8, &result.failure_file)?;
+                stmt.raw_bind_parameter(at + 9, result.failure_line)?;
+                stmt.raw_bind_parameter(at + 10, &result.source_hash)
+            },
+        )?;
+        self.pending_results = rows;
+        self.pending_results.clear();
+        Ok(())
+    }
+
+    fn flush_tests(&mut self) -> rusqlite::Result<()> {
+        let rows = std::mem::take(&mut self.pending_tests);
+        insert_rows(
+            self.tx,
+            "tests (id, key, key_hash, name, language, file, qualified_name, line, \
+             unmapped_reason)",
+            &TESTS_BATCH_SQL,
+            1,
+            &rows,
+            |stmt, at, (id, test)| {
+                stmt.raw_bind_parameter(at + 1, id)?;
+                stmt.raw_bind_parameter(at + 2, &test.key)?;
+                stmt.raw_bind_parameter(at + 3, key_hash(&test.key))?;
+                stmt.raw_bind_parameter(at + 4, &test.name)?;
+                stmt.raw_bind_parameter(at + 5, &test.language)?;
+                stmt.raw_bind_parameter(at + 6, &test.file)?;
+                stmt.raw_bind_parameter(at + 7, &test.qualified_name)?;
+                stmt.raw_bind_parameter(at + 8, test.line)?;
+                stmt.raw_bind_parameter(at + 9, &test.unmapped_reason)
+            },
+        )?;
+        self.pending_tests = rows;
+        self.pending_tests.clear();
+        self.pending_keys.clear();
         Ok(())
     }
 
@@ -669,6 +885,9 @@ impl FileWriter<'_> {
             .as_ref()
             .map(|t| self.test_id(t))
             .transpose()?;
+        if test_id.is_some() {
+            self.flush_tests()?;
+        }
         self.tx
             .prepare_cached(
                 "INSERT INTO coverage (run_id, report_file_id, path, content_hash, test_id, lines)

@@ -35,7 +35,11 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
 
     CREATE TABLE tests (
         id              INTEGER PRIMARY KEY,
-        key             TEXT NOT NULL UNIQUE,
+        key             TEXT NOT NULL,
+        -- xxh3-64 of `key`, the index the writer looks tests up by: an index of 8-byte
+        -- integers instead of the keys themselves halves the cost of adding a test.
+        -- One row per key is kept by the writer, which holds the write lock.
+        key_hash        INTEGER NOT NULL,
         name            TEXT NOT NULL,
         language        TEXT,
         file            TEXT,
@@ -43,6 +47,7 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
         line            INTEGER,
         unmapped_reason TEXT
     );
+    CREATE INDEX tests_by_key_hash ON tests (key_hash);
     CREATE INDEX tests_by_file ON tests (file);
 
     CREATE TABLE results (

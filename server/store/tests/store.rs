@@ -344,3 +344,68 @@ fn a_reader_sees_committed_runs_while_a_writer_holds_its_transaction() {
     );
     holder.execute_batch("ROLLBACK").unwrap();
 }
+
+#[test]
+fn a_large_report_is_written_in_batches_with_each_test_once_and_moves_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("h.db"));
+    let key = |i: usize| format!("tests/test_cart.py::test_{i:03}");
+    // 100 tests: three full batches and a remainder; test_007 is retried twice, once while
+    // it is still held back and once after it was written.
+    store
+        .write_file(&meta("run-1", 100), &report("junit-1.xml"), |w| {
+            for i in 0..100 {
+                w.result(&result(&key(i), Status::Passed))?;
+                if i == 7 || i == 90 {
+                    w.result(&result(&key(7), Status::Failed))?;
+                }
+            }
+            Ok::<_, rusqlite::Error>(())
+        })
+        .unwrap();
+    // A later report: test_001 moved to another file, test_002 could not be placed.
+    store
+        .write_file(&meta("run-2", 200), &report("junit-2.xml"), |w| {
+            let mut moved = result(&key(1), Status::Passed);
+            moved.test.file = Some("tests/test_checkout.py".to_owned());
+            moved.test.line = Some(40);
+            w.result(&moved)?;
+            let mut lost = result(&key(2), Status::Passed);
+            lost.test.file = None;
+            lost.test.line = None;
+            lost.test.unmapped_reason = Some("no tests found in tests/test_cart.py".to_owned());
+            w.result(&lost)?;
+            w.result(&result("tests/test_cart.py::test_new", Status::Passed))
+        })
+        .unwrap();
+    let tests = store.tests_matching("tests/test_cart.py::").unwrap();
+    assert_eq!(tests.len(), 101, "one row per key");
+    let by_key = |k: &str| tests.iter().find(|t| t.identity.key == k).unwrap();
+    assert_eq!(store.outcomes(by_key(&key(7)).id).unwrap().len(), 3);
+    assert_eq!(store.outcomes(by_key(&key(99)).id).unwrap().len(), 1);
+    assert_eq!(store.outcomes(by_key(&key(1)).id).unwrap().len(), 2);
+    let moved = by_key(&key(1));
+    assert_eq!(
+        (moved.identity.file.as_deref(), moved.identity.line),
+        (Some("tests/test_checkout.py"), Some(40))
+    );
+    let lost = by_key(&key(2));
+    assert_eq!(
+        (
+            lost.identity.file.as_deref(),
+            lost.identity.unmapped_reason.as_deref()
+        ),
+        (Some("tests/test_cart.py"), None),
+        "a report that cannot place a test does not forget where it was"
+    );
+    let runs = store.runs().unwrap();
+    assert_eq!(runs.iter().map(|r| r.results).collect::<Vec<_>>(), [3, 102]);
+    drop(store);
+    let conn = sqlite(&dir.path().join("h.db"));
+    let dangling: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(dangling, 0);
+}
