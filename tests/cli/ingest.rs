@@ -3,7 +3,7 @@
 //! killed half-way.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -368,27 +368,35 @@ fn a_locked_history_waits_for_the_timeout_then_fails_clearly() {
 
 #[test]
 fn two_ingests_at_once_both_land() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.db");
-    let root = fixture("go");
-    let spawn = |run: u32| {
-        bin()
-            .arg("ingest")
-            .arg("--root")
-            .arg(&root)
-            .arg("--db")
-            .arg(&db)
-            .arg(root.join(format!("reports/run-{run}")))
-            .spawn()
-            .unwrap()
-    };
-    let (mut a, mut b) = (spawn(1), spawn(2));
-    assert!(a.wait().unwrap().success());
-    assert!(b.wait().unwrap().success());
-    let runs = history(&db, None);
-    assert_eq!(runs.as_array().unwrap().len(), 2);
-    let store = store::Store::open(&db, &store::OpenOptions::default()).unwrap();
-    assert_eq!(store.integrity_check().unwrap(), "ok");
+    // Several rounds, each on a new history: creating the file and switching it to WAL is
+    // where SQLite answers one of two processes BUSY without waiting.
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.db");
+        let root = fixture("go");
+        let spawn = |run: u32| {
+            bin()
+                .arg("ingest")
+                .arg("--root")
+                .arg(&root)
+                .arg("--db")
+                .arg(&db)
+                .arg(root.join(format!("reports/run-{run}")))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let ingests = [spawn(1), spawn(2), spawn(3)];
+        for ingest in ingests {
+            let out = ingest.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", text(&out.stderr));
+        }
+        let runs = history(&db, None);
+        assert_eq!(runs.as_array().unwrap().len(), 3);
+        let store = store::Store::open(&db, &store::OpenOptions::default()).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ mod schema;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
@@ -228,10 +228,7 @@ impl Store {
         }
         if !options.read_only {
             // WAL lets readers (the language server) go on while an ingest writes.
-            let mode: String = store
-                .conn
-                .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
-                .map_err(|e| store.classify(e))?;
+            let mode = store.switch_to_wal(options.busy_timeout)?;
             if !mode.eq_ignore_ascii_case("wal") {
                 tracing::warn!(path = %path.display(), mode, "could not switch the history to WAL");
             }
@@ -266,6 +263,27 @@ impl Store {
             store.migrate(found)?;
         }
         Ok(store)
+    }
+
+    /// Switches a new history to WAL. When two processes create the same history at once,
+    /// SQLite answers one of them BUSY at once, without its busy handler: that one retries
+    /// until `timeout`, like any other wait for the lock.
+    fn switch_to_wal(&self, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
+            {
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                done => return done.map_err(|e| self.classify(e)),
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
