@@ -48,6 +48,9 @@ pub struct TestIndex {
     /// Whether a workspace-relative path is a file, as last looked up: a report asks about the
     /// same few paths for each of its thousands of tests. Bounded by [`EXISTS_CACHE_CAPACITY`].
     exists: Mutex<HashMap<String, bool>>,
+    /// The workspace's files (relative paths) by file name, to place a path written on
+    /// another machine without asking the disk: see [`TestIndex::foreign_path`].
+    by_name: HashMap<String, Vec<String>>,
     /// [`TestIndex::python_module_file`] by class name, bounded like `exists`.
     python_modules: Mutex<HashMap<String, Option<(String, String)>>>,
 }
@@ -65,12 +68,15 @@ impl TestIndex {
             go_modules: go_modules(root),
             exists: Mutex::default(),
             python_modules: Mutex::default(),
+            by_name: HashMap::new(),
         };
         for file in analysis.files() {
             let path = analysis.file_path(file);
             let Some(rel) = relative(root, &path) else {
                 continue;
             };
+            let name = rel.rsplit('/').next().unwrap_or(&rel).to_owned();
+            index.by_name.entry(name).or_default().push(rel.clone());
             let model = analysis.file_model(file)?;
             if model.tests.is_empty() {
                 continue;
@@ -436,17 +442,20 @@ impl TestIndex {
     }
 
     /// A path written on another machine or in another checkout (a CI container, a
-    /// colleague's home): the longest tail of it that names a file of this workspace.
+    /// colleague's home): the workspace file that ends it with the most path components.
     fn foreign_path(&self, cleaned: &str) -> Option<String> {
-        let mut rest = cleaned.trim_start_matches('/');
-        // A Windows drive (`C:/...`) is never part of the tail.
-        while let Some((_, tail)) = rest.split_once('/') {
-            if !tail.is_empty() && self.is_file(tail) {
-                return Some(tail.to_owned());
-            }
-            rest = tail;
-        }
-        None
+        let name = cleaned.rsplit('/').next()?;
+        self.by_name
+            .get(name)?
+            .iter()
+            .filter(|rel| {
+                cleaned == rel.as_str()
+                    || cleaned
+                        .strip_suffix(rel.as_str())
+                        .is_some_and(|head| head.ends_with('/'))
+            })
+            .max_by_key(|rel| rel.matches('/').count())
+            .cloned()
     }
 
     /// The failure location to keep, from the frames of a failure text: the first in the
@@ -842,7 +851,14 @@ mod tests {
         std::fs::write(root.join("__tests__/pricing.test.js"), "").unwrap();
         std::fs::write(root.join("src/b/app.py"), "").unwrap();
         std::fs::write(root.join("app.py"), "").unwrap();
-        let host = crate::AnalysisHost::default();
+        let mut host = crate::AnalysisHost::default();
+        host.apply(crate::Change::SetRoots(vec![root.to_owned()]));
+        host.apply(crate::Change::AddFiles(
+            vfs::walk(&[root.to_owned()])
+                .iter()
+                .map(|p| vfs::load(p).unwrap())
+                .collect(),
+        ));
         let index = TestIndex::new(&host.analysis(), root).unwrap();
         let own = root.join("__tests__/pricing.test.js");
         assert_eq!(
