@@ -3,6 +3,7 @@
 # measured side by side in one run. See docs/benchmarks.md.
 #
 #   tests/bench/cold_index.sh [--runs N] [--rebuild-corpus] [--corpus-only] [--no-build]
+#                             [any other option of tests/bench/cold_index.py, e.g. --sub-runs 1]
 #
 # Builds target/bench-corpus/ on first use (nothing of it is committed) from:
 #   python/      the machine's Python standard library (sysconfig's stdlib path, no site-packages)
@@ -21,14 +22,15 @@ RUNS=5
 REBUILD=0
 CORPUS_ONLY=0
 BUILD=1
+PASS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
     --rebuild-corpus) REBUILD=1; shift ;;
     --corpus-only) CORPUS_ONLY=1; shift ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) PASS+=("$1"); shift ;;  # any other option of tests/bench/cold_index.py
   esac
 done
 
@@ -142,4 +144,4 @@ mkdir -p "$RESULTS"
 
 # ---------------------------------------------------------------------------- measure
 exec "$PYTHON" tests/bench/cold_index.py --binary "$REPO/target/release/testlens" \
-  --corpus "$CORPUS" --runs "$RUNS" --json "$RESULTS/cold_index.json"
+  --corpus "$CORPUS" --runs "$RUNS" --json "$RESULTS/cold_index.json" "${PASS[@]}"
