@@ -1,6 +1,6 @@
 //! Every feature, on the real fixture projects.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::{Server, client_capabilities, fixtures, uri, workspace};
 
@@ -273,4 +273,112 @@ fn hints_resolve_to_a_tooltip_that_explains_them() {
             .starts_with("cyclomatic complexity")
     );
     assert_eq!(resolved["label"], "cx 2");
+}
+
+/// Applies LSP text edits (UTF-16 positions; the fixture lines are ASCII) to `text`.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |pos: &Value| {
+        let line = pos["line"].as_u64().unwrap() as usize;
+        let character = pos["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + character
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_owned();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+#[test]
+fn each_focused_test_has_a_quick_fix_that_removes_the_focus() {
+    let root = fixtures().join("javascript");
+    let mut server = Server::start(&root, client_capabilities());
+    let file = root.join("__tests__/focused.test.js");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    server.open(&file, &text);
+    let published = server.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&file)
+    });
+    let diagnostics = published["diagnostics"].as_array().unwrap().clone();
+    assert_eq!(
+        diagnostics.len(),
+        3,
+        "it.only, fit, describe.only: {diagnostics:?}"
+    );
+
+    let mut titles = Vec::new();
+    let mut edits = Vec::new();
+    for d in &diagnostics {
+        let actions = server
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": { "uri": uri(&file) },
+                    "range": d["range"],
+                    "context": { "diagnostics": [d], "only": ["quickfix"] },
+                }),
+            )
+            .unwrap();
+        let actions = actions.as_array().unwrap();
+        assert_eq!(actions.len(), 1, "one fix for {d}: {actions:?}");
+        let action = &actions[0];
+        assert_eq!(action["kind"], "quickfix");
+        assert_eq!(action["isPreferred"], true);
+        assert_eq!(
+            action["diagnostics"][0], *d,
+            "the fix names the diagnostic it fixes"
+        );
+        titles.push(action["title"].as_str().unwrap().to_owned());
+        edits.extend(
+            action["edit"]["changes"][uri(&file)]
+                .as_array()
+                .unwrap()
+                .clone(),
+        );
+    }
+    assert_eq!(
+        titles,
+        [
+            "Remove `.only`",
+            "Replace `fit` with `it`",
+            "Remove `.only`"
+        ]
+    );
+
+    // Applied together, the fixes leave a file with no focus, which still parses the same tests.
+    text = apply_edits(&text, &edits);
+    assert!(!text.contains(".only") && !text.contains("fit("), "{text}");
+    server.change(&file, 2, json!([{ "text": text }]));
+    let published = server.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&file) && p["version"] == 2
+    });
+    assert_eq!(published["diagnostics"], json!([]), "{text}");
+
+    // Away from any marker, nothing is offered.
+    let none = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri(&file) },
+                "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+                "context": { "diagnostics": [] },
+            }),
+        )
+        .unwrap();
+    assert_eq!(none, json!([]));
 }

@@ -7,6 +7,7 @@
 //! Architecture invariant: no LSP types here, and no I/O (files arrive as [`vfs::LoadedFile`]s).
 //! API boundary: this is what the LSP server and the CLI build on.
 
+mod assists;
 mod check;
 mod diagnostics;
 mod hover;
@@ -24,6 +25,7 @@ pub use db::{CancellationToken, Cancelled, EditRange, TextEdit};
 use db::{RootDatabase, Setter, SourceFile, Workspace};
 use syntax::{FileContext, Framework, Language};
 
+pub use assists::Assist;
 pub use check::{CheckReport, LanguageCounts, ReportedDiagnostic};
 pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use hover::HoverResult;
@@ -444,6 +446,11 @@ impl Analysis {
 
     pub fn hover(&self, file: FileId, offset: TextSize) -> Cancellable<Option<HoverResult>> {
         self.with_db(|db| hover::hover(db, self.workspace, file, offset))
+    }
+
+    /// Quick fixes whose target overlaps `range`.
+    pub fn assists(&self, file: FileId, range: TextRange) -> Cancellable<Vec<Assist>> {
+        self.with_db(|db| assists::assists(db, file, range))
     }
 
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {

@@ -159,6 +159,52 @@ pub fn diagnostic(index: &LineIndex, d: ide::Diagnostic, enc: PositionEncoding) 
     }
 }
 
+/// A quick fix as a code action with its edit, attached to the client's diagnostics it fixes.
+pub fn code_action(
+    index: &LineIndex,
+    uri: &Uri,
+    assist: ide::Assist,
+    context: &[lsp::Diagnostic],
+    enc: PositionEncoding,
+) -> lsp::CodeAction {
+    let diagnostics: Vec<lsp::Diagnostic> = assist
+        .fixes
+        .map(|(code, target)| {
+            let target = range(index, target, enc);
+            context
+                .iter()
+                .filter(|d| {
+                    d.code == Some(lsp::NumberOrString::String(code.as_str().to_owned()))
+                        && d.range.start <= target.end
+                        && target.start <= d.range.end
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let edits = assist
+        .edits
+        .into_iter()
+        .map(|(r, new_text)| lsp::TextEdit {
+            range: range(index, r, enc),
+            new_text,
+        })
+        .collect();
+    lsp::CodeAction {
+        title: assist.title,
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some([(uri.clone(), edits)].into_iter().collect()),
+            ..lsp::WorkspaceEdit::default()
+        }),
+        command: None,
+        is_preferred: assist.preferred.then_some(true),
+        disabled: None,
+        data: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -199,6 +199,13 @@ impl LanguageServer for Server {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                        resolve_provider: None,
+                    },
+                )),
                 inlay_hint_provider: Some(OneOf::Right(InlayHintServerCapabilities::Options(
                     InlayHintOptions {
                         resolve_provider: Some(true),
@@ -397,6 +404,45 @@ impl LanguageServer for Server {
             let offset = convert::offset(&index, position.position, enc);
             Ok(a.hover(file, offset)?
                 .map(|h| convert::hover(&index, h, enc)))
+        })
+        .await
+    }
+
+    async fn code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> jsonrpc::Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(path) = Self::path_of(&uri) else {
+            return Ok(None);
+        };
+        let wanted = params.context.only.clone();
+        if wanted
+            .as_ref()
+            .is_some_and(|only| !only.iter().any(|k| k.as_str().starts_with("quickfix")))
+        {
+            return Ok(None);
+        }
+        self.read("textDocument/codeAction", move |a, enc| {
+            let Some(file) = a.file_id(&path) else {
+                return Ok(None);
+            };
+            let index = a.line_index(file)?;
+            let range = convert::text_range(&index, params.range, enc);
+            let actions = a
+                .assists(file, range)?
+                .into_iter()
+                .map(|assist| {
+                    CodeActionOrCommand::CodeAction(convert::code_action(
+                        &index,
+                        &uri,
+                        assist,
+                        &params.context.diagnostics,
+                        enc,
+                    ))
+                })
+                .collect();
+            Ok(Some(actions))
         })
         .await
     }
