@@ -689,18 +689,29 @@ impl<'a, 'w> IngestSink<'a, 'w> {
         }
     }
 
-    fn content_hash(&mut self, rel: &str) -> Option<String> {
-        let root = self.index.root.clone();
-        self.hashes
-            .entry(rel.to_owned())
-            .or_insert_with(|| {
-                std::fs::read(root.join(rel))
-                    .ok()
-                    .map(|bytes| format!("{:032x}", xxh3_128(&bytes)))
-            })
-            .clone()
+    /// The hash of a workspace file's content, read once per report; the first time, its text
+    /// also goes into the history, for coverage to follow later edits of the file.
+    fn content_hash(&mut self, rel: &str) -> Result<Option<String>, SinkError> {
+        if let Some(known) = self.hashes.get(rel) {
+            return Ok(known.clone());
+        }
+        let bytes = std::fs::read(self.index.root.join(rel)).ok();
+        let hash = bytes
+            .as_ref()
+            .map(|bytes| format!("{:032x}", xxh3_128(bytes)));
+        if let (Some(hash), Some(bytes)) = (&hash, &bytes)
+            && bytes.len() <= MAX_SOURCE_TEXT
+            && let Ok(text) = std::str::from_utf8(bytes)
+        {
+            self.writer.source(hash, text)?;
+        }
+        self.hashes.insert(rel.to_owned(), hash.clone());
+        Ok(hash)
     }
 }
+
+/// Larger sources are not kept (the code model skips them too).
+const MAX_SOURCE_TEXT: usize = 4 << 20;
 
 impl Sink for IngestSink<'_, '_> {
     fn test(&mut self, case: TestCase) -> Result<(), SinkError> {
@@ -767,7 +778,7 @@ impl Sink for IngestSink<'_, '_> {
         }
         let path = resolved.clone().unwrap_or_else(|| file.path.clone());
         let content_hash = match &resolved {
-            Some(rel) => self.content_hash(rel),
+            Some(rel) => self.content_hash(rel)?,
             None => None,
         };
         let test = file.test.as_deref().map(|context| {

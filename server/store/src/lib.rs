@@ -10,6 +10,7 @@
 //! Architecture invariant: storage only. No report parsing, no analysis, no editors.
 
 mod blob;
+mod recent;
 mod schema;
 
 use std::collections::HashMap;
@@ -22,6 +23,10 @@ use rusqlite::{
 };
 
 pub use blob::{decode_lines, encode_lines};
+pub use recent::{
+    LastPass, LatestCoverage, Recent, RecentFailure, RecentResult, RecentRun, TestCoverage,
+    TestHistory,
+};
 pub use schema::SCHEMA_VERSION;
 
 /// Where the history lives when nothing says otherwise, relative to the workspace root.
@@ -48,6 +53,11 @@ pub enum StoreError {
         found: u32,
         known: u32,
     },
+    #[error(
+        "the history at {path} has schema version {found}, older than this testlens's; a \
+         read-only open cannot upgrade it (any `testlens ingest` does)"
+    )]
+    NeedsUpgrade { path: PathBuf, found: u32 },
     #[error("the history at {path} is not a testlens history or is damaged: {detail}")]
     Corrupt { path: PathBuf, detail: String },
     #[error("cannot create {path}: {source}")]
@@ -253,11 +263,9 @@ impl Store {
         let mut store = store;
         if found < SCHEMA_VERSION {
             if options.read_only {
-                return Err(StoreError::Corrupt {
+                return Err(StoreError::NeedsUpgrade {
                     path: path.to_owned(),
-                    detail: format!(
-                        "schema version {found} needs an upgrade, which a read-only open cannot do"
-                    ),
+                    found,
                 });
             }
             store.migrate(found)?;
@@ -288,6 +296,37 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Opens the history for reading only, as the language server does: a history of an older
+    /// schema is first upgraded by a short writing open (the upgrade only adds).
+    pub fn open_reader(path: &Path, busy_timeout: Duration) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Open {
+                path: path.to_owned(),
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                    Some("no such file".to_owned()),
+                ),
+            });
+        }
+        let reader = OpenOptions {
+            busy_timeout,
+            read_only: true,
+        };
+        match Store::open(path, &reader) {
+            Err(StoreError::NeedsUpgrade { .. }) => {
+                Store::open(
+                    path,
+                    &OpenOptions {
+                        busy_timeout,
+                        read_only: false,
+                    },
+                )?;
+                Store::open(path, &reader)
+            }
+            opened => opened,
+        }
     }
 
     fn user_version(&self) -> Result<u32> {
@@ -894,6 +933,14 @@ impl FileWriter<'_> {
         self.pending_tests = rows;
         self.pending_tests.clear();
         self.pending_keys.clear();
+        Ok(())
+    }
+
+    /// Keeps the text of a source file that coverage is recorded against, once per hash.
+    pub fn source(&mut self, hash: &str, text: &str) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO sources (hash, text) VALUES (?1, ?2)")?
+            .execute(params![hash, text])?;
         Ok(())
     }
 

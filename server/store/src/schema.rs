@@ -3,7 +3,7 @@
 
 use rusqlite::Transaction;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
     // 0 → 1
@@ -75,6 +75,17 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
     );
     CREATE INDEX coverage_by_run_path ON coverage (run_id, path);
     CREATE INDEX coverage_by_test ON coverage (test_id);
+    ",
+    // 1 → 2
+    "
+    -- The text of each source file that coverage was recorded against, once per content hash,
+    -- so that coverage can follow the lines of a file edited since.
+    CREATE TABLE sources (
+        hash    TEXT PRIMARY KEY,
+        text    TEXT NOT NULL
+    );
+    -- The newest coverage of each file without reading every run's.
+    CREATE INDEX coverage_by_path ON coverage (path, test_id);
     ",
 ];
 

@@ -409,3 +409,119 @@ fn a_large_report_is_written_in_batches_with_each_test_once_and_moves_kept() {
         .unwrap();
     assert_eq!(dangling, 0);
 }
+
+#[test]
+fn a_reader_loads_recent_outcomes_newest_coverage_sources_and_last_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut store = open(&path);
+    let statuses = [
+        Status::Passed,
+        Status::Failed,
+        Status::Passed,
+        Status::Failed,
+    ];
+    for (i, status) in statuses.into_iter().enumerate() {
+        let mut run = meta(&format!("run-{i}"), 1000 + i as i64);
+        run.commit = Some(format!("c{i}"));
+        store
+            .write_file(&run, &report("j.xml"), |w| {
+                w.result(&result("t::flips", status))?;
+                w.result(&result("t::steady", Status::Passed))?;
+                w.source(&format!("hash{i}"), &format!("text {i}\n"))?;
+                w.coverage(&NewCoverage {
+                    path: "shop/cart.py".to_owned(),
+                    content_hash: Some(format!("hash{i}")),
+                    lines: vec![(1, i as u64), (2, 0)],
+                    test: None,
+                })?;
+                if i == 1 {
+                    w.coverage(&NewCoverage {
+                        path: "shop/cart.py".to_owned(),
+                        content_hash: Some(format!("hash{i}")),
+                        lines: vec![(1, 1), (2, 0), (3, 4)],
+                        test: Some(test("t::flips")),
+                    })?;
+                }
+                Ok::<_, rusqlite::Error>(())
+            })
+            .unwrap();
+    }
+    drop(store);
+
+    let reader = Store::open_reader(&path, Duration::from_secs(1)).unwrap();
+    let recent = reader.recent(3).unwrap();
+    assert_eq!(
+        recent
+            .runs
+            .iter()
+            .map(|r| r.key.as_str())
+            .collect::<Vec<_>>(),
+        ["run-3", "run-2", "run-1"],
+        "the newest three, newest first"
+    );
+    let flips = recent.tests.iter().find(|t| t.key == "t::flips").unwrap();
+    assert_eq!(
+        flips
+            .results
+            .iter()
+            .map(|r| (r.run, r.status))
+            .collect::<Vec<_>>(),
+        [
+            (0, Status::Failed),
+            (1, Status::Passed),
+            (2, Status::Failed)
+        ]
+    );
+    let failure = flips.last_failure.as_ref().unwrap();
+    assert_eq!(
+        (failure.run, failure.message.as_deref()),
+        (0, Some("assert 3 == 4"))
+    );
+    let steady = recent.tests.iter().find(|t| t.key == "t::steady").unwrap();
+    assert_eq!(steady.last_failure, None);
+    assert_eq!(recent.last_report_file, reader.last_report_file().unwrap());
+
+    let coverage = reader.latest_coverage().unwrap();
+    assert_eq!(coverage.len(), 1);
+    assert_eq!(coverage[0].content_hash.as_deref(), Some("hash3"));
+    assert_eq!(coverage[0].lines, [(1, 3), (2, 0)]);
+    assert_eq!(coverage[0].commit.as_deref(), Some("c3"));
+    assert_eq!(
+        reader.source_text("hash3").unwrap().as_deref(),
+        Some("text 3\n")
+    );
+    assert_eq!(reader.source_text("nope").unwrap(), None);
+
+    let per_test = reader.latest_test_coverage().unwrap();
+    assert_eq!(per_test.len(), 1);
+    assert_eq!(per_test[0].lines, [1, 3], "only the lines the test ran");
+    assert_eq!(per_test[0].test, flips.id);
+
+    let pass = reader.last_pass(flips.id).unwrap().unwrap();
+    assert_eq!(pass.commit.as_deref(), Some("c2"));
+}
+
+#[test]
+fn a_reader_upgrades_an_older_history_and_refuses_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    drop(open(&path));
+    sqlite(&path)
+        .execute_batch("DROP TABLE sources; DROP INDEX coverage_by_path; PRAGMA user_version = 1")
+        .unwrap();
+    let reader = Store::open_reader(&path, Duration::from_secs(1)).unwrap();
+    assert_eq!(
+        reader.source_text("x").unwrap(),
+        None,
+        "the sources table is back"
+    );
+    assert!(matches!(
+        Store::open_reader(&dir.path().join("missing.db"), Duration::from_secs(1)),
+        Err(StoreError::Open { .. })
+    ));
+    assert!(
+        !dir.path().join("missing.db").exists(),
+        "a reader creates nothing"
+    );
+}
