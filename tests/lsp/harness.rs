@@ -243,7 +243,11 @@ impl Server {
         if let (Some(id), Some(method)) = (message.get("id"), message.get("method")) {
             let id = id.clone();
             match method.as_str() {
-                Some("window/workDoneProgress/create") | Some("client/registerCapability") => {
+                Some("window/workDoneProgress/create")
+                | Some("client/registerCapability")
+                | Some("workspace/inlayHint/refresh")
+                | Some("workspace/codeLens/refresh")
+                | Some("workspace/diagnostic/refresh") => {
                     self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }));
                 }
                 _ => {}

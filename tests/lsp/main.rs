@@ -4,6 +4,7 @@ mod harness;
 
 mod bad_input;
 mod features;
+mod history;
 mod indexing;
 mod ordering;
 mod positions;

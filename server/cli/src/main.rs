@@ -39,6 +39,10 @@ enum Command {
         /// transport.
         #[arg(long, hide = true)]
         stdio: bool,
+        /// The history file (default: .testlens/history.db at the workspace root, or TESTLENS_DB;
+        /// the editor's `testlens.database` setting overrides it).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
     /// Read test reports and coverage into the local history (.testlens/history.db).
     ///
@@ -143,7 +147,11 @@ fn init_logging(file: Option<&std::path::Path>, level: &str) -> Option<ExitCode>
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lsp { log_file, stdio: _ } => {
+        Command::Lsp {
+            log_file,
+            stdio: _,
+            db,
+        } => {
             if let Some(code) = init_logging(log_file.as_deref(), "info") {
                 return code;
             }
@@ -159,6 +167,7 @@ fn main() -> ExitCode {
             };
             let options = lsp::Options {
                 test_hooks: std::env::var("TESTLENS_TEST_HOOKS").is_ok_and(|v| v == "1"),
+                db,
             };
             runtime.block_on(lsp::run_stdio(options));
             // The index and watcher threads do not outlive the session.

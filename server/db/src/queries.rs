@@ -172,3 +172,42 @@ pub fn functions_in(model: &FileModel, range: TextRange) -> impl Iterator<Item =
         .filter(move |(_, f)| f.range.intersects(range))
         .map(|(i, _)| i)
 }
+
+/// The names each function of a file calls, without positions (equal while edits move code).
+#[salsa::tracked(returns(clone))]
+pub fn file_function_calls(db: &dyn Db, file: SourceFile) -> Arc<Vec<(String, Vec<String>)>> {
+    let model = file_model(db, file);
+    Arc::new(
+        model
+            .functions
+            .iter()
+            .map(|f| {
+                let mut calls: Vec<String> = f.calls.iter().map(|c| c.name.clone()).collect();
+                calls.sort();
+                calls.dedup();
+                (f.name.clone(), calls)
+            })
+            .collect(),
+    )
+}
+
+/// For each called name, the names of the functions that call it: one step of the call graph,
+/// for "tests that reach a function through one intermediate".
+#[salsa::tracked(returns(clone))]
+pub fn function_call_index(db: &dyn Db, workspace: Workspace) -> Arc<HashMap<String, Vec<String>>> {
+    let mut index: HashMap<String, Vec<String>> = HashMap::new();
+    for file in workspace.files(db).iter() {
+        for (caller, calls) in file_function_calls(db, *file).iter() {
+            for name in calls {
+                if name != caller {
+                    index.entry(name.clone()).or_default().push(caller.clone());
+                }
+            }
+        }
+    }
+    for callers in index.values_mut() {
+        callers.sort();
+        callers.dedup();
+    }
+    Arc::new(index)
+}

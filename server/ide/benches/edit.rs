@@ -120,7 +120,9 @@ fn phases_of_file(path: &str) {
         text: text.clone(),
     });
     let file = host.analysis().file_id(&path).unwrap();
-    host.analysis().inlay_hints(file, None).unwrap();
+    host.analysis()
+        .inlay_hints(file, None, &ide::HintsShown::default())
+        .unwrap();
     let mut apply = Vec::new();
     let mut items = Vec::new();
     let mut index = Vec::new();
@@ -142,7 +144,9 @@ fn phases_of_file(path: &str) {
         });
         let t1 = Instant::now();
         let analysis = host.analysis();
-        let h = analysis.inlay_hints(file, None).unwrap();
+        let h = analysis
+            .inlay_hints(file, None, &ide::HintsShown::default())
+            .unwrap();
         let t2 = Instant::now();
         analysis.line_index(file).unwrap();
         let t3 = Instant::now();
@@ -150,6 +154,7 @@ fn phases_of_file(path: &str) {
             .inlay_hints(
                 file,
                 Some(ide::TextRange::new(at.saturating_sub(2000), at + 2000)),
+                &ide::HintsShown::default(),
             )
             .unwrap();
         let t4 = Instant::now();
@@ -190,7 +195,9 @@ fn main() {
         text,
     });
     let file = host.analysis().file_id(&path).unwrap();
-    host.analysis().inlay_hints(file, None).unwrap();
+    host.analysis()
+        .inlay_hints(file, None, &ide::HintsShown::default())
+        .unwrap();
 
     let rounds = 400;
     let mut apply = Vec::new();
@@ -217,7 +224,9 @@ fn main() {
         let analysis = host.analysis();
         analysis.file_model(file).unwrap();
         let t2 = Instant::now();
-        let h = analysis.inlay_hints(file, None).unwrap();
+        let h = analysis
+            .inlay_hints(file, None, &ide::HintsShown::default())
+            .unwrap();
         let t3 = Instant::now();
         assert!(h.len() > 1000);
         apply.push(t1 - t0);

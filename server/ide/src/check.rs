@@ -71,6 +71,7 @@ pub(crate) fn check(db: &RootDatabase, workspace: Workspace) -> CheckReport {
             severity,
             range,
             message,
+            ..
         } in smells(&model, language)
         {
             let start = text.line_col(range.start, PositionEncoding::Utf32);

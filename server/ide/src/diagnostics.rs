@@ -10,14 +10,20 @@ pub enum DiagnosticCode {
     FixedSleep,
     NoAssertion,
     SkipWithoutReason,
+    /// Failed in the newest run that ran it (from the history).
+    BrokenTest,
+    /// Passed and failed on the same code in recent runs (from the history).
+    FlakyTest,
 }
 
 impl DiagnosticCode {
-    pub const ALL: [DiagnosticCode; 4] = [
+    pub const ALL: [DiagnosticCode; 6] = [
         DiagnosticCode::FocusedTest,
         DiagnosticCode::FixedSleep,
         DiagnosticCode::NoAssertion,
         DiagnosticCode::SkipWithoutReason,
+        DiagnosticCode::BrokenTest,
+        DiagnosticCode::FlakyTest,
     ];
 
     /// The stable code, also the name of its page in `docs/diagnostics/`.
@@ -27,13 +33,16 @@ impl DiagnosticCode {
             DiagnosticCode::FixedSleep => "fixed-sleep",
             DiagnosticCode::NoAssertion => "no-assertion",
             DiagnosticCode::SkipWithoutReason => "skip-without-reason",
+            DiagnosticCode::BrokenTest => "broken-test",
+            DiagnosticCode::FlakyTest => "flaky-test",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            DiagnosticCode::FocusedTest => Severity::Error,
+            DiagnosticCode::FocusedTest | DiagnosticCode::BrokenTest => Severity::Error,
             DiagnosticCode::FixedSleep | DiagnosticCode::NoAssertion => Severity::Warning,
+            DiagnosticCode::FlakyTest => Severity::Warning,
             DiagnosticCode::SkipWithoutReason => Severity::Hint,
         }
     }
@@ -64,6 +73,15 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub range: TextRange,
     pub message: String,
+    /// Other places that explain it (the failing line, the test's definition).
+    pub related: Vec<Related>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub path: std::sync::Arc<std::path::Path>,
+    pub range: TextRange,
+    pub message: String,
 }
 
 pub(crate) fn diagnostics(db: &RootDatabase, file: SourceFile) -> Vec<Diagnostic> {
@@ -79,6 +97,7 @@ pub(crate) fn smells(model: &FileModel, language: Language) -> Vec<Diagnostic> {
             severity: code.severity(),
             range,
             message,
+            related: Vec::new(),
         })
     };
 

@@ -5,6 +5,9 @@ use std::fmt::Write;
 use db::{RootDatabase, SourceFile, Workspace};
 use syntax::{Function, PositionEncoding, TextRange, TextSize};
 
+use crate::history::{History, ago};
+use crate::insights::{self, CoverSource};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoverResult {
     /// The span the hover is about (the function's name).
@@ -17,6 +20,7 @@ pub struct HoverResult {
 pub(crate) fn hover(
     db: &RootDatabase,
     workspace: Workspace,
+    history: Option<&History>,
     file: SourceFile,
     offset: TextSize,
 ) -> Option<HoverResult> {
@@ -28,7 +32,7 @@ pub(crate) fn hover(
     {
         return Some(HoverResult {
             range: f.name_range,
-            markdown: describe(db, workspace, file, f),
+            markdown: describe(db, workspace, history, file, f),
         });
     }
     // On a call: describe the function it calls, preferring one in the same file.
@@ -41,7 +45,7 @@ pub(crate) fn hover(
     let (target_file, target) = find_function(db, workspace, file, &call.name)?;
     Some(HoverResult {
         range: call.range,
-        markdown: describe(db, workspace, target_file, &target),
+        markdown: describe(db, workspace, history, target_file, &target),
     })
 }
 
@@ -65,7 +69,13 @@ fn find_function(
     })
 }
 
-fn describe(db: &RootDatabase, workspace: Workspace, file: SourceFile, f: &Function) -> String {
+fn describe(
+    db: &RootDatabase,
+    workspace: Workspace,
+    history: Option<&History>,
+    file: SourceFile,
+    f: &Function,
+) -> String {
     let language = file.language(db);
     let module = file.module(db);
     let sep = if language == syntax::Language::Rust {
@@ -105,6 +115,10 @@ fn describe(db: &RootDatabase, workspace: Workspace, file: SourceFile, f: &Funct
         writeln!(md, "{doc}\n").ok();
     }
     md.push_str("---\n\n");
+    if let Some(history) = history {
+        describe_history(db, workspace, history, file, f, &mut md);
+        return md;
+    }
     let index = db::test_call_index(db, workspace);
     let callers = index.tests_calling(&f.name);
     if callers.is_empty() {
@@ -150,5 +164,101 @@ fn test_location(db: &RootDatabase, test: &db::TestRef) -> String {
     match line {
         Some(line) => format!("{name}:{line}"),
         None => name,
+    }
+}
+
+/// Coverage, risk and the covering tests with their record, from the history.
+fn describe_history(
+    db: &RootDatabase,
+    workspace: Workspace,
+    history: &History,
+    file: SourceFile,
+    f: &Function,
+    md: &mut String,
+) {
+    let model = db::file_model(db, file);
+    let Some(i) = model
+        .functions
+        .iter()
+        .position(|g| g.name_range == f.name_range)
+    else {
+        return;
+    };
+    if let Some(c) = insights::function_coverage(db, history, file, &model)[i] {
+        match c.percent() {
+            Some(p) => write!(
+                md,
+                "Coverage **{p:.0}%**: {} of {} executable lines",
+                c.covered, c.executable
+            )
+            .ok(),
+            None => write!(md, "Coverage unknown").ok(),
+        };
+        if c.unknown > 0 {
+            write!(md, "; {} changed since it was recorded", c.unknown).ok();
+        }
+        md.push_str("\n\n");
+    }
+    if let Some(risk) = insights::function_risks(db, workspace, history, file, &model, &[i]).first()
+    {
+        writeln!(md, "{}\n", insights::explain_risk(risk)).ok();
+    }
+    let covering = insights::covering_tests(db, workspace, Some(history), file, f);
+    if covering.tests.is_empty() {
+        md.push_str(match covering.source {
+            CoverSource::PerTest => "No test ran it in the newest per-test coverage.\n",
+            CoverSource::CallGraph => {
+                "No test calls it by name, directly or through one function.\n"
+            }
+        });
+        return;
+    }
+    writeln!(
+        md,
+        "Tests covering it ({}), {}:\n",
+        covering.tests.len(),
+        match covering.source {
+            CoverSource::PerTest => "known from per-test coverage",
+            CoverSource::CallGraph => "guessed from the call graph (no per-test coverage)",
+        }
+    )
+    .ok();
+    for t in covering.tests.iter().take(20) {
+        write!(md, "- `{}`", t.name).ok();
+        if let Some(via) = &t.via {
+            write!(md, " (through `{via}`)").ok();
+        }
+        if let Some(s) = &t.stats {
+            if !s.sparkline.is_empty() {
+                write!(md, " {}", s.sparkline).ok();
+            }
+            if let Some(ms) = s.mean_ms {
+                write!(md, " · {ms:.0} ms avg").ok();
+            }
+            if s.flaky.is_some() {
+                md.push_str(" · **flaky**");
+            }
+            if let Some(message) = &t.last_failure {
+                write!(
+                    md,
+                    " · last failure: {}",
+                    insights::first_line(message, 100)
+                )
+                .ok();
+            }
+        }
+        md.push('\n');
+    }
+    if covering.tests.len() > 20 {
+        writeln!(md, "- … and {} more", covering.tests.len() - 20).ok();
+    }
+    if let Some(run) = history.run(0) {
+        writeln!(
+            md,
+            "\n_History: {} runs, newest {}._",
+            history.recent.runs.len(),
+            ago(run.created_at)
+        )
+        .ok();
     }
 }

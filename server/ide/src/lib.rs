@@ -10,9 +10,12 @@
 mod assists;
 mod check;
 mod diagnostics;
+pub mod history;
 mod hover;
 pub mod ingest;
 mod inlay_hints;
+mod insights;
+mod lenses;
 mod symbols;
 
 use std::collections::{HashMap, HashSet};
@@ -27,9 +30,12 @@ use syntax::{FileContext, Framework, Language};
 
 pub use assists::Assist;
 pub use check::{CheckReport, LanguageCounts, ReportedDiagnostic};
-pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
+pub use diagnostics::{Diagnostic, DiagnosticCode, Related, Severity};
+pub use history::{History, HistoryConfig};
 pub use hover::HoverResult;
-pub use inlay_hints::{COMPLEXITY_TOOLTIP, InlayHint, InlayHintKind};
+pub use inlay_hints::{COMPLEXITY_TOOLTIP, HintsShown, InlayHint, InlayHintKind};
+pub use insights::{CoverSource, Covering, CoveringTest, Risk};
+pub use lenses::{CodeLens, FileSummary, LensKind};
 pub use symbols::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
 pub use syntax::{LineCol, LineIndex, PositionEncoding, SourceText, TextRange, TextSize};
 
@@ -74,6 +80,8 @@ pub enum Change {
     },
     /// A `package.json` changed: which JavaScript runner a file belongs to may have changed.
     ProjectChanged,
+    /// The test history was (re)loaded, or is gone.
+    SetHistory(Option<Arc<History>>),
 }
 
 /// Owns the database. All writes go through [`AnalysisHost::apply`].
@@ -84,6 +92,7 @@ pub struct AnalysisHost {
     roots: Vec<PathBuf>,
     open: HashSet<SourceFile>,
     package_json: vfs::PackageJsonCache,
+    history: Option<Arc<History>>,
 }
 
 impl Default for AnalysisHost {
@@ -102,6 +111,7 @@ impl AnalysisHost {
             roots: Vec::new(),
             open: HashSet::new(),
             package_json: vfs::PackageJsonCache::default(),
+            history: None,
         }
     }
 
@@ -112,6 +122,7 @@ impl AnalysisHost {
             db: self.db.clone(),
             workspace: self.workspace,
             files: self.files.clone(),
+            history: self.history.clone(),
         }
     }
 
@@ -129,6 +140,10 @@ impl AnalysisHost {
             Change::SetRoots(roots) => {
                 self.roots = roots;
                 Vec::new()
+            }
+            Change::SetHistory(history) => {
+                self.history = history;
+                self.open.iter().copied().collect()
             }
             Change::AddFiles(loaded) => {
                 let mut added = false;
@@ -327,6 +342,7 @@ pub struct Analysis {
     db: RootDatabase,
     workspace: Workspace,
     files: Arc<HashMap<Arc<Path>, SourceFile>>,
+    history: Option<Arc<History>>,
 }
 
 impl Analysis {
@@ -440,12 +456,52 @@ impl Analysis {
         &self,
         file: FileId,
         range: Option<TextRange>,
+        shown: &HintsShown,
     ) -> Cancellable<Vec<InlayHint>> {
-        self.with_db(|db| inlay_hints::inlay_hints(db, file, range))
+        self.with_db(|db| {
+            inlay_hints::inlay_hints(
+                db,
+                self.workspace,
+                self.history.as_deref(),
+                file,
+                range,
+                shown,
+            )
+        })
+    }
+
+    /// The loaded history, if any.
+    pub fn history(&self) -> Option<&Arc<History>> {
+        self.history.as_ref()
+    }
+
+    /// Code lenses: above functions, the tests covering them; above tests, their record.
+    pub fn code_lenses(&self, file: FileId) -> Cancellable<Vec<CodeLens>> {
+        self.with_db(|db| lenses::code_lenses(db, self.workspace, self.history.as_deref(), file))
+    }
+
+    /// The tests covering the function at `offset`.
+    pub fn covering_tests(&self, file: FileId, offset: TextSize) -> Cancellable<Option<Covering>> {
+        self.with_db(|db| {
+            let model = db::file_model(db, file);
+            let f = db::function_at(&model, offset).map(|i| &model.functions[i])?;
+            Some(insights::covering_tests(
+                db,
+                self.workspace,
+                self.history.as_deref(),
+                file,
+                f,
+            ))
+        })
+    }
+
+    /// The file's coverage and its tests' state, for a status bar.
+    pub fn file_summary(&self, file: FileId) -> Cancellable<FileSummary> {
+        self.with_db(|db| lenses::file_summary(db, self.history.as_deref(), file))
     }
 
     pub fn hover(&self, file: FileId, offset: TextSize) -> Cancellable<Option<HoverResult>> {
-        self.with_db(|db| hover::hover(db, self.workspace, file, offset))
+        self.with_db(|db| hover::hover(db, self.workspace, self.history.as_deref(), file, offset))
     }
 
     /// Quick fixes whose target overlaps `range`.
@@ -454,7 +510,16 @@ impl Analysis {
     }
 
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {
-        self.with_db(|db| diagnostics::diagnostics(db, file))
+        self.with_db(|db| {
+            let mut found = diagnostics::diagnostics(db, file);
+            if let Some(history) = self.history.as_deref() {
+                let mut more =
+                    insights::history_diagnostics(db, self.workspace, history, file, &mut found);
+                found.append(&mut more);
+                found.sort_by_key(|d| (d.range.start, d.code));
+            }
+            found
+        })
     }
 
     /// The whole-workspace report of `testlens check`.

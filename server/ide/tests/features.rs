@@ -40,7 +40,10 @@ fn check_symbols(fixture: &str, path: &str, expect: Expect) {
 fn check_hints(fixture: &str, path: &str, expect: Expect) {
     let f = load(fixture);
     let file = f.file(path);
-    let hints = f.analysis().inlay_hints(file, None).unwrap();
+    let hints = f
+        .analysis()
+        .inlay_hints(file, None, &ide::HintsShown::default())
+        .unwrap();
     let out: String = hints
         .iter()
         .map(|h| format!("{} {}\n", f.pos(file, h.offset), h.label))
@@ -415,7 +418,10 @@ def total(items):
         }],
     });
     let file = f.file("/shop/cart.py");
-    let hints = f.analysis().inlay_hints(file, None).unwrap();
+    let hints = f
+        .analysis()
+        .inlay_hints(file, None, &ide::HintsShown::default())
+        .unwrap();
     assert_eq!(hints.len(), 1);
     assert_eq!(hints[0].label, "cx 2");
     // A file loaded from disk later does not replace what the editor has.

@@ -119,8 +119,8 @@ pub fn inlay_hint(
         label: lsp::InlayHintLabel::String(hint.label),
         kind: None,
         text_edits: None,
-        // The tooltip comes with `inlayHint/resolve`, to keep full-file answers small.
-        tooltip: None,
+        // The complexity tooltip comes with `inlayHint/resolve`, to keep answers small.
+        tooltip: hint.tooltip.map(lsp::InlayHintTooltip::String),
         padding_left: Some(true),
         padding_right: None,
         data: None,
@@ -153,8 +153,74 @@ pub fn diagnostic(index: &LineIndex, d: ide::Diagnostic, enc: PositionEncoding) 
             .map(|href| lsp::CodeDescription { href }),
         source: Some("testlens".to_owned()),
         message: d.message,
-        related_information: None,
+        related_information: (!d.related.is_empty()).then(|| {
+            d.related
+                .into_iter()
+                .filter_map(|r| {
+                    Some(lsp::DiagnosticRelatedInformation {
+                        location: lsp::Location {
+                            uri: uri(&r.path)?,
+                            // Related places are in the diagnostic's own file.
+                            range: range(index, r.range, enc),
+                        },
+                        message: r.message,
+                    })
+                })
+                .collect()
+        }),
         tags: None,
+        data: None,
+    }
+}
+
+/// Locations of places in other files, each converted with its own file's line index.
+pub fn locations(
+    analysis: &ide::Analysis,
+    places: impl Iterator<Item = (std::sync::Arc<Path>, TextRange)>,
+    enc: PositionEncoding,
+) -> Vec<lsp::Location> {
+    places
+        .filter_map(|(path, r)| {
+            let file = analysis.file_id(&path)?;
+            let index = analysis.line_index(file).ok()?;
+            Some(lsp::Location {
+                uri: uri(&path)?,
+                range: range(&index, r, enc),
+            })
+        })
+        .collect()
+}
+
+/// A lens above a function (its covering tests, shown by the client's
+/// `testlens.showCoveringTests` command) or above a test (its record).
+pub fn code_lens(
+    analysis: &ide::Analysis,
+    index: &LineIndex,
+    doc: &Uri,
+    lens: ide::CodeLens,
+    enc: PositionEncoding,
+) -> lsp::CodeLens {
+    let lens_range = range(index, lens.range, enc);
+    let (command, arguments) = match lens.kind {
+        ide::LensKind::Covering { locations: places } => (
+            "testlens.showCoveringTests",
+            Some(vec![
+                serde_json::to_value(doc).unwrap_or_default(),
+                serde_json::to_value(lens_range.start).unwrap_or_default(),
+                serde_json::to_value(locations(analysis, places.into_iter(), enc))
+                    .unwrap_or_default(),
+            ]),
+        ),
+        // Clicking a test's record does nothing of its own: an empty command shows it as text.
+        ide::LensKind::TestRecord => ("", None),
+    };
+    lsp::CodeLens {
+        range: lens_range,
+        command: Some(lsp::Command {
+            title: lens.title,
+            command: command.to_owned(),
+            arguments,
+        }),
         data: None,
     }
 }
@@ -244,6 +310,7 @@ mod tests {
                     severity: code.severity(),
                     range: TextRange::new(0, 1),
                     message: String::new(),
+                    related: Vec::new(),
                 },
                 PositionEncoding::Utf16,
             );

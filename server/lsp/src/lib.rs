@@ -14,9 +14,11 @@
 
 mod convert;
 mod diagnostics;
+mod history;
 mod indexing;
 mod main_loop;
 mod server;
+mod settings;
 mod stdin_filter;
 mod watch;
 
@@ -28,12 +30,16 @@ pub struct Options {
     /// Adds `testlens.internal.*` commands that panic or sleep, for the end-to-end tests of
     /// panics and cancellation. Off unless `TESTLENS_TEST_HOOKS=1`.
     pub test_hooks: bool,
+    /// The history file (`--db`); the `testlens.database` setting overrides it.
+    pub db: Option<std::path::PathBuf>,
 }
 
 /// Serves LSP over stdin and stdout until the client exits.
 pub async fn run_stdio(options: Options) {
     let (service, socket) =
-        tower_lsp_server::LspService::new(|client| Server::new(client, options));
+        tower_lsp_server::LspService::build(|client| Server::new(client, options))
+            .custom_method("testlens/fileSummary", Server::file_summary)
+            .finish();
     let (filtered, sink) = tokio::io::duplex(1 << 16);
     tokio::spawn(stdin_filter::forward(tokio::io::stdin(), sink));
     tower_lsp_server::Server::new(filtered, tokio::io::stdout(), socket)

@@ -118,6 +118,7 @@ fn change_kind(change: &Change) -> &'static str {
         Change::Edit { .. } => "edit",
         Change::Close { .. } => "close",
         Change::ProjectChanged => "project-changed",
+        Change::SetHistory(_) => "set-history",
     }
 }
 

@@ -11,7 +11,8 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::main_loop::{self, Handle};
-use crate::{Options, convert, diagnostics, indexing, watch};
+use crate::settings::Settings;
+use crate::{Options, convert, diagnostics, history, indexing, watch};
 
 /// What the client said it can do, read once at `initialize`.
 #[derive(Debug, Default, Clone)]
@@ -19,6 +20,10 @@ pub(crate) struct ClientSupport {
     pub pull_diagnostics: bool,
     pub work_done_progress: bool,
     pub watched_files_registration: bool,
+    pub configuration: bool,
+    pub inlay_hint_refresh: bool,
+    pub code_lens_refresh: bool,
+    pub diagnostic_refresh: bool,
 }
 
 pub(crate) struct State {
@@ -31,6 +36,8 @@ pub(crate) struct State {
     /// Keeps the fallback file watcher alive (when the client cannot watch files for us).
     pub watcher: Mutex<Option<watch::Watcher>>,
     pub diagnostics: diagnostics::Publisher,
+    pub settings: Mutex<Settings>,
+    pub history: Mutex<Option<history::Loader>>,
 }
 
 impl State {
@@ -41,12 +48,47 @@ impl State {
     pub fn support(&self) -> ClientSupport {
         self.support.get().cloned().unwrap_or_default()
     }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Pulls the `testlens` section of the client's settings, where the client has them.
+    async fn pull_settings(&self) {
+        if !self.support().configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("testlens".to_owned()),
+        }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                if let Some(value) = values.first().filter(|v| v.is_object()) {
+                    self.settings
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .merge(value);
+                }
+            }
+            Err(e) => tracing::debug!("workspace/configuration: {e}"),
+        }
+    }
 }
 
 pub struct Server {
     state: Arc<State>,
 }
 
+/// Server command: the tests covering the function at `[uri, position]`, as locations.
+const COMMAND_COVERING_TESTS: &str = "testlens.coveringTests";
 const TEST_COMMAND_PANIC: &str = "testlens.internal.panic";
 const TEST_COMMAND_SLEEP: &str = "testlens.internal.sleep";
 
@@ -63,6 +105,8 @@ impl Server {
             roots: Mutex::new(Vec::new()),
             watcher: Mutex::new(None),
             diagnostics: diagnostics::Publisher::new(weak.clone()),
+            settings: Mutex::new(Settings::default()),
+            history: Mutex::new(None),
         });
         diagnostics::spawn_scheduler(state.clone(), changed_rx);
         Server { state }
@@ -108,6 +152,62 @@ impl Server {
         }
     }
 
+    async fn covering_tests(&self, arguments: Vec<Value>) -> jsonrpc::Result<Option<Value>> {
+        let (uri, position) = match (arguments.first(), arguments.get(1)) {
+            (Some(uri), Some(position)) => (
+                serde_json::from_value::<Uri>(uri.clone()),
+                serde_json::from_value::<Position>(position.clone()),
+            ),
+            _ => {
+                return Err(Error::invalid_params(
+                    "testlens.coveringTests takes [uri, position]",
+                ));
+            }
+        };
+        let (Ok(uri), Ok(position)) = (uri, position) else {
+            return Err(Error::invalid_params(
+                "testlens.coveringTests takes [uri, position]",
+            ));
+        };
+        let Some(path) = Self::path_of(&uri) else {
+            return Ok(Some(Value::Array(Vec::new())));
+        };
+        self.read("workspace/executeCommand", move |a, enc| {
+            let Some(file) = a.file_id(&path) else {
+                return Ok(Some(Value::Array(Vec::new())));
+            };
+            let index = a.line_index(file)?;
+            let offset = convert::offset(&index, position, enc);
+            let locations = a
+                .covering_tests(file, offset)?
+                .map(|c| convert::locations(a, c.tests.into_iter().filter_map(|t| t.location), enc))
+                .unwrap_or_default();
+            Ok(Some(serde_json::to_value(locations).unwrap_or_default()))
+        })
+        .await
+    }
+
+    /// `testlens/fileSummary`: the file's coverage and its tests' state, for a status bar.
+    pub async fn file_summary(
+        &self,
+        params: FileSummaryParams,
+    ) -> jsonrpc::Result<FileSummaryResult> {
+        let path = Self::path_of(&params.text_document.uri);
+        self.read("testlens/fileSummary", move |a, _| {
+            let Some(file) = path.and_then(|p| a.file_id(&p)) else {
+                return Ok(FileSummaryResult::default());
+            };
+            let s = a.file_summary(file)?;
+            Ok(FileSummaryResult {
+                coverage: s.coverage.map(|c| (c * 10.0).round() / 10.0),
+                tests: s.tests,
+                flaky: s.flaky,
+                broken: s.broken,
+            })
+        })
+        .await
+    }
+
     fn path_of(uri: &Uri) -> Option<PathBuf> {
         let path = convert::path(uri);
         if path.is_none() {
@@ -115,6 +215,21 @@ impl Server {
         }
         path
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSummaryParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct FileSummaryResult {
+    /// Percent of the executable lines with known coverage that are covered; null if unknown.
+    pub coverage: Option<f64>,
+    pub tests: usize,
+    pub flaky: usize,
+    pub broken: usize,
 }
 
 /// Cancels the snapshot's running query if the request is dropped before it finishes (which is
@@ -157,6 +272,19 @@ impl LanguageServer for Server {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            inlay_hint_refresh: workspace
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|w| w.refresh_support)
+                .unwrap_or(false),
+            code_lens_refresh: workspace
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|w| w.refresh_support)
+                .unwrap_or(false),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|w| w.refresh_support)
+                .unwrap_or(false),
         };
         let _ = self.state.support.set(support.clone());
 
@@ -173,10 +301,24 @@ impl LanguageServer for Server {
             roots.push(root);
         }
         tracing::info!(?roots, ?encoding, ?support, "initialize");
+        {
+            let mut settings = roots
+                .first()
+                .map(|r| Settings::from_toml(r))
+                .unwrap_or_default();
+            if let Some(options) = &params.initialization_options {
+                settings.merge(options);
+            }
+            *self
+                .state
+                .settings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = settings;
+        }
         *self.state.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots.clone();
         self.state.main.change(Change::SetRoots(roots));
 
-        let mut commands = Vec::new();
+        let mut commands = vec![COMMAND_COVERING_TESTS.to_owned()];
         if self.state.options.test_hooks {
             commands.push(TEST_COMMAND_PANIC.to_owned());
             commands.push(TEST_COMMAND_SLEEP.to_owned());
@@ -220,9 +362,12 @@ impl LanguageServer for Server {
                         work_done_progress_options: WorkDoneProgressOptions::default(),
                     })
                 }),
-                execute_command_provider: (!commands.is_empty()).then(|| ExecuteCommandOptions {
+                execute_command_provider: Some(ExecuteCommandOptions {
                     commands,
                     work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
                 }),
                 ..ServerCapabilities::default()
             },
@@ -232,8 +377,33 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         let state = self.state.clone();
+        state.pull_settings().await;
         watch::start(&state).await;
-        indexing::start(state);
+        indexing::start(state.clone());
+        let loader = history::start(state.clone());
+        *state.history.lock().unwrap_or_else(|e| e.into_inner()) = loader;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Clients either send the settings or expect them to be pulled.
+        if let Some(section) = params.settings.get("testlens").filter(|v| v.is_object()) {
+            self.state
+                .settings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .merge(section);
+        }
+        self.state.pull_settings().await;
+        if let Some(loader) = self
+            .state
+            .history
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            loader.signal(history::Signal::Reconfigure);
+        }
+        history::refresh(&self.state, &tokio::runtime::Handle::current());
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
@@ -366,13 +536,14 @@ impl LanguageServer for Server {
         let Some(path) = Self::path_of(&params.text_document.uri) else {
             return Ok(None);
         };
+        let shown = self.state.settings().hints_shown();
         self.read("textDocument/inlayHint", move |a, enc| {
             let Some(file) = a.file_id(&path) else {
                 return Ok(None);
             };
             let index = a.line_index(file)?;
             let range = convert::text_range(&index, params.range, enc);
-            let hints = a.inlay_hints(file, Some(range))?;
+            let hints = a.inlay_hints(file, Some(range), &shown)?;
             Ok(Some(
                 hints
                     .into_iter()
@@ -384,7 +555,7 @@ impl LanguageServer for Server {
     }
 
     async fn inlay_hint_resolve(&self, mut hint: InlayHint) -> jsonrpc::Result<InlayHint> {
-        // Every hint is a complexity hint for now; the label says which.
+        // Coverage and risk hints carry their tooltip; complexity hints get the fixed text.
         if hint.tooltip.is_none() {
             hint.tooltip = Some(InlayHintTooltip::String(ide::COMPLEXITY_TOOLTIP.to_owned()));
         }
@@ -475,12 +646,39 @@ impl LanguageServer for Server {
         ))
     }
 
+    async fn code_lens(&self, params: CodeLensParams) -> jsonrpc::Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let Some(path) = Self::path_of(&uri) else {
+            return Ok(None);
+        };
+        self.read("textDocument/codeLens", move |a, enc| {
+            let Some(file) = a.file_id(&path) else {
+                return Ok(None);
+            };
+            let index = a.line_index(file)?;
+            let lenses = a.code_lenses(file)?;
+            Ok(Some(
+                lenses
+                    .into_iter()
+                    .map(|l| convert::code_lens(a, &index, &uri, l, enc))
+                    .collect(),
+            ))
+        })
+        .await
+    }
+
     async fn execute_command(
         &self,
         params: ExecuteCommandParams,
     ) -> jsonrpc::Result<Option<Value>> {
+        if params.command == COMMAND_COVERING_TESTS {
+            return self.covering_tests(params.arguments).await;
+        }
         if !self.state.options.test_hooks {
-            return Err(Error::method_not_found());
+            return Err(Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
         }
         match params.command.as_str() {
             TEST_COMMAND_PANIC => {
