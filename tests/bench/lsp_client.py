@@ -59,7 +59,8 @@ class Client:
     """`testlens lsp` as a child process.
 
     `on_notification(method, params, arrived_ns)` is called on the reader thread for every
-    notification; keep it short.
+    notification; keep it short. `cwd` is the server's working directory; `command`, when given,
+    is run instead of `binary lsp args...` (another language server, as a peer).
     """
 
     def __init__(
@@ -70,14 +71,18 @@ class Client:
         env: dict[str, str] | None = None,
         stderr_path: Path | None = None,
         on_notification: Callable[[str, Any, int], None] | None = None,
+        cwd: Path | str | None = None,
+        command: list[str] | None = None,
     ):
         full_env = dict(os.environ)
         full_env.setdefault("TESTLENS_LOG", "info")
         if env:
             full_env.update(env)
         self._stderr_file = open(stderr_path, "wb") if stderr_path else subprocess.DEVNULL
+        # `command` runs another language server (a peer) through the same client.
         self.proc = subprocess.Popen(
-            [str(binary), "lsp", *(args or [])],
+            command if command is not None else [str(binary), "lsp", *(args or [])],
+            cwd=cwd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr_file,
