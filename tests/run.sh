@@ -18,4 +18,7 @@ cargo test --workspace --locked
 echo "== pytest-lsp (a real third-party LSP client)"
 tests/pytest_lsp/run.sh
 
+echo "== editor clients: VS Code (code-server + Chromium), Neovim 0.11, JetBrains checks"
+tests/editors/run.sh
+
 echo "== all tests passed"

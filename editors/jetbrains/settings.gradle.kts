@@ -1,0 +1,8 @@
+rootProject.name = "testlens-intellij"
+
+pluginManagement {
+    repositories {
+        gradlePluginPortal()
+        mavenCentral()
+    }
+}
