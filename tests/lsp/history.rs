@@ -261,6 +261,64 @@ fn a_failure_after_a_change_to_code_it_does_not_cover_is_still_likely_flaky() {
     );
 }
 
+/// The other half of the verdict: the run after an intended change to `line_total` (the
+/// fixture's `reports/regression/`, real pytest output) fails the tests that run it.
+#[test]
+fn a_failure_after_a_change_to_code_it_covers_is_a_likely_regression_naming_the_commit() {
+    let dir = project("python");
+    let root = dir.path();
+    let passed_at = git(root, &["rev-parse", "HEAD"]);
+    python_runs(root, &["run-1"]);
+    git(root, &["apply", "reports/regression/change.diff"]);
+    git(root, &["commit", "-q", "-am", "line_total adds one"]);
+    let changed_at = git(root, &["rev-parse", "HEAD"]);
+    ingest(root, "regression", &["pytest-junit.xml", "coverage.json"]);
+    let mut server = Server::start(root, capabilities());
+    server.wait_for_index();
+    let expected = format!(
+        "likely regression: `line_total` changed in {} since it last passed at {}",
+        &changed_at[..7],
+        &passed_at[..7]
+    );
+    for (file, test_line) in [
+        ("tests/test_pricing.py", "assert line_total(50, 3) == 150"),
+        ("tests/test_cart.py", "assert cart.total() == 100"),
+    ] {
+        let path = root.join(file);
+        let text = open(&mut server, &path);
+        let line = text.lines().position(|l| l.contains(test_line)).unwrap() as u64;
+        // The commit is named once churn is computed (after the first load).
+        let published = server.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri(&path)
+                && p["diagnostics"].as_array().is_some_and(|ds| {
+                    ds.iter().any(|d| {
+                        d["code"] == "broken-test"
+                            && d["message"].as_str().unwrap_or("").contains(&expected)
+                    })
+                })
+        });
+        let broken = with_code(published["diagnostics"].as_array().unwrap(), "broken-test");
+        let d = broken
+            .iter()
+            .find(|d| d["range"]["start"]["line"] == line)
+            .unwrap_or_else(|| panic!("{file}: no broken-test at line {line}: {broken:?}"));
+        let message = d["message"].as_str().unwrap();
+        assert!(message.contains(&expected), "{message}");
+        assert!(!message.contains("likely flaky"), "{message}");
+        assert_eq!(d["severity"], 1, "a regression on unchanged tests stays an error");
+    }
+    // The flaky-only test of run-1 did not fail here: nothing else is broken in test_pricing.
+    let pricing = root.join("tests/test_pricing.py");
+    let report = server
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri(&pricing) } }),
+        )
+        .unwrap();
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(with_code(items, "broken-test").len(), 1, "{items:?}");
+}
+
 /// coverage.py's own per-function percentages for a file, from its JSON report.
 fn coverage_py_functions(report: &Path, file: &str) -> Vec<(String, f64)> {
     let json: Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();

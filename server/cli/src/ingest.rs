@@ -162,6 +162,8 @@ pub fn run(args: IngestArgs) -> ExitCode {
     if inputs.is_empty() {
         return ExitCode::from(1);
     }
+    // Readers (the language server) wait for the end of the whole ingest, not of each file.
+    let _ingesting = store::IngestGuard::acquire(&db);
     let mut store = match Store::open(
         &db,
         &OpenOptions {

@@ -136,12 +136,27 @@ impl std::fmt::Debug for History {
 }
 
 pub use store::DEFAULT_PATH as DEFAULT_DB;
+/// Whether a `testlens ingest` into the history at a path is under way.
+pub use store::ingest_running;
 
 /// The newest report file id in the history at `path`: a cheap check for "anything new?".
 pub fn probe(path: &Path) -> Result<i64, String> {
     Store::open_reader(path, READ_BUSY)
         .and_then(|s| s.last_report_file())
         .map_err(|e| e.to_string())
+}
+
+/// How many recent runs are read: enough for the flaky rule's window and its stable runs.
+fn window(config: &HistoryConfig) -> usize {
+    config.flaky_window.max(config.stable_runs + 1).max(1)
+}
+
+fn by_path(entries: Vec<TestCoverage>) -> HashMap<String, Vec<TestCoverage>> {
+    let mut out: HashMap<String, Vec<TestCoverage>> = HashMap::new();
+    for c in entries {
+        out.entry(c.path.clone()).or_default().push(c);
+    }
+    out
 }
 
 /// How long a reader waits for an ingest's transaction; reads go through WAL snapshots, so
@@ -158,17 +173,93 @@ impl History {
         churn: Option<Arc<vcs::Churn>>,
     ) -> Result<History, StoreError> {
         let store = Store::open_reader(store_path, READ_BUSY)?;
-        let runs = config.flaky_window.max(config.stable_runs + 1).max(1);
-        let recent = store.recent(runs)?;
+        let recent = store.recent(window(&config))?;
         let coverage = store
             .latest_coverage()?
             .into_iter()
             .map(|c| (c.path.clone(), c))
             .collect();
-        let mut test_coverage: HashMap<String, Vec<TestCoverage>> = HashMap::new();
-        for c in store.latest_test_coverage()? {
-            test_coverage.entry(c.path.clone()).or_default().push(c);
+        let test_coverage = by_path(store.latest_test_coverage()?);
+        Ok(History::from_parts(
+            root,
+            store_path,
+            config,
+            recent,
+            coverage,
+            test_coverage,
+            store,
+            repo,
+            churn,
+        ))
+    }
+
+    /// The history after an ingest: `self` with only the report files ingested since it was
+    /// loaded read in (a full [`History::load`] when that cannot be done: runs pruned, other
+    /// settings). What an open editor does after each ingest.
+    pub fn reload(
+        &self,
+        config: HistoryConfig,
+        churn: Option<Arc<vcs::Churn>>,
+    ) -> Result<History, StoreError> {
+        let full = || {
+            History::load(
+                &self.root,
+                &self.store_path,
+                config.clone(),
+                self.repo.clone(),
+                churn.clone(),
+            )
+        };
+        if config != self.config {
+            return full();
         }
+        let store = Store::open_reader(&self.store_path, READ_BUSY)?;
+        let Some(recent) = store.recent_since(&self.recent, window(&config))? else {
+            tracing::debug!("the history changed other than by ingests: loading it whole");
+            return full();
+        };
+        let since = self.recent.last_report_file;
+        let mut coverage = self.coverage.clone();
+        for c in store.latest_coverage_since(since)? {
+            coverage.insert(c.path.clone(), c);
+        }
+        let test_coverage = if store.test_coverage_since(since)? {
+            by_path(store.latest_test_coverage()?)
+        } else {
+            self.test_coverage.clone()
+        };
+        let history = History::from_parts(
+            &self.root,
+            &self.store_path,
+            config,
+            recent,
+            coverage,
+            test_coverage,
+            store,
+            self.repo.clone(),
+            churn,
+        );
+        // Recorded texts never change: keep those already read.
+        *history.sources.lock().unwrap_or_else(|e| e.into_inner()) = self
+            .sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        Ok(history)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn from_parts(
+        root: &Path,
+        store_path: &Path,
+        config: HistoryConfig,
+        recent: Recent,
+        coverage: HashMap<String, LatestCoverage>,
+        test_coverage: HashMap<String, Vec<TestCoverage>>,
+        store: Store,
+        repo: Option<Arc<vcs::Repo>>,
+        churn: Option<Arc<vcs::Churn>>,
+    ) -> History {
         let stats = recent
             .tests
             .iter()
@@ -185,7 +276,7 @@ impl History {
                     .push(i);
             }
         }
-        Ok(History {
+        History {
             root: root.to_owned(),
             store_path: store_path.to_owned(),
             config,
@@ -201,7 +292,7 @@ impl History {
             mapped: Mutex::default(),
             repo,
             churn,
-        })
+        }
     }
 
     /// The newest report file the loaded view has seen.
@@ -387,18 +478,30 @@ impl History {
         text: &SourceText,
         lines: Range<u32>,
     ) -> Option<Vec<usize>> {
+        self.tests_covering_each(rel, text, std::slice::from_ref(&lines))
+            .and_then(|mut each| each.pop())
+    }
+
+    /// [`History::tests_covering`] for several spans of one text at once (the text is hashed
+    /// and mapped once): one list per span, in order.
+    pub fn tests_covering_each(
+        &self,
+        rel: &str,
+        text: &SourceText,
+        spans: &[Range<u32>],
+    ) -> Option<Vec<Vec<usize>>> {
         let entries = self.test_coverage.get(rel)?;
         let current = text.to_string();
         let hash = xxh3_128(current.as_bytes());
         let mut maps: HashMap<&str, Option<vcs::LineMap>> = HashMap::new();
-        let mut out = Vec::new();
+        let mut out = vec![Vec::new(); spans.len()];
         for entry in entries {
             let same = entry
                 .content_hash
                 .as_deref()
                 .is_none_or(|h| u128::from_str_radix(h, 16).ok() == Some(hash));
-            let hit = if same {
-                entry.lines.iter().any(|&l| lines.contains(&(l - 1)))
+            let lines: Vec<u32> = if same {
+                entry.lines.iter().map(|&l| l - 1).collect()
             } else {
                 let Some(h) = entry.content_hash.as_deref() else {
                     continue;
@@ -412,14 +515,21 @@ impl History {
                     .lines
                     .iter()
                     .filter_map(|&l| map.old_to_new(l - 1))
-                    .any(|l| lines.contains(&l))
+                    .collect()
             };
-            if hit && let Some(i) = self.test_index(entry.test) {
-                out.push(i);
+            let Some(i) = self.test_index(entry.test) else {
+                continue;
+            };
+            for (span, found) in spans.iter().zip(&mut out) {
+                if lines.iter().any(|l| span.contains(l)) {
+                    found.push(i);
+                }
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        for found in &mut out {
+            found.sort_unstable();
+            found.dedup();
+        }
         Some(out)
     }
 }
@@ -669,5 +779,88 @@ mod tests {
             }
         );
         assert_eq!(c.percent().map(|p| p.round()), Some(67.0));
+    }
+
+    fn ingest(store: &mut Store, run: &str, at: i64, failing: bool, hits: u64) {
+        let meta = store::RunMeta {
+            key: run.to_owned(),
+            created_at: at,
+            commit: Some(format!("c-{run}")),
+            branch: None,
+            dirty: Some(false),
+        };
+        let file = store::ReportFile {
+            path: "report.xml".to_owned(),
+            format: "junit".to_owned(),
+            tool: None,
+            size: 1,
+            content_hash: run.to_owned(),
+        };
+        store
+            .write_file(&meta, &file, |w| {
+                for (name, status) in [
+                    ("t::flips", if failing { Status::Failed } else { Status::Passed }),
+                    ("t::steady", Status::Passed),
+                ] {
+                    w.result(&store::NewResult {
+                        test: store::TestIdentity {
+                            key: name.to_owned(),
+                            name: name.to_owned(),
+                            language: None,
+                            file: Some("tests/test_a.py".to_owned()),
+                            qualified_name: Some(name.to_owned()),
+                            line: Some(1),
+                            unmapped_reason: None,
+                        },
+                        status,
+                        duration_ms: Some(1.0),
+                        failed_attempts: 0,
+                        message: failing.then(|| format!("failed in {run}")),
+                        failure_file: None,
+                        failure_line: None,
+                        source_hash: Some("ab".to_owned()),
+                    })
+                    .map_err(|e| e.to_string())?;
+                }
+                w.coverage(&store::NewCoverage {
+                    path: format!("a/{}.py", hits % 2),
+                    content_hash: None,
+                    lines: vec![(1, hits)],
+                    test: None,
+                })
+                .map_err(|e| e.to_string())?;
+                Ok::<_, String>(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn reloading_after_an_ingest_equals_loading_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let mut store = Store::open(&path, &store::OpenOptions::default()).unwrap();
+        let config = HistoryConfig {
+            flaky_window: 3,
+            stable_runs: 2,
+            churn_days: 90,
+        };
+        ingest(&mut store, "r0", 10, false, 1);
+        ingest(&mut store, "r1", 11, true, 2);
+        let mut history = History::load(dir.path(), &path, config.clone(), None, None).unwrap();
+        for (i, failing) in [false, true, false, true].into_iter().enumerate() {
+            ingest(&mut store, &format!("r{}", i + 2), 12 + i as i64, failing, 3 + i as u64);
+            let reloaded = history.reload(config.clone(), None).unwrap();
+            let fresh = History::load(dir.path(), &path, config.clone(), None, None).unwrap();
+            assert_eq!(reloaded.recent, fresh.recent, "after run {}", i + 2);
+            assert_eq!(reloaded.stats, fresh.stats);
+            assert_eq!(reloaded.coverage, fresh.coverage);
+            assert_eq!(reloaded.by_location, fresh.by_location);
+            history = reloaded;
+        }
+        let flips = history.tests_at("tests/test_a.py", "t::flips");
+        assert!(
+            history.stats[flips[0]].flaky.is_some(),
+            "the reloaded history still sees the flips"
+        );
     }
 }

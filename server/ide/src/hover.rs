@@ -184,7 +184,8 @@ fn describe_history(
     else {
         return;
     };
-    if let Some(c) = insights::function_coverage(db, history, file, &model)[i] {
+    let coverage = insights::function_coverage(db, history, file, &model);
+    if let Some(c) = coverage[i] {
         match c.percent() {
             Some(p) => write!(
                 md,
@@ -199,7 +200,8 @@ fn describe_history(
         }
         md.push_str("\n\n");
     }
-    if let Some(risk) = insights::function_risks(db, workspace, history, file, &model, &[i]).first()
+    if let Some(risk) =
+        insights::function_risks(db, workspace, history, file, &model, &coverage, &[i]).first()
     {
         writeln!(md, "{}\n", insights::explain_risk(risk)).ok();
     }

@@ -2,6 +2,7 @@
 //! the tests covering a function, broken and flaky tests with a regression-or-flake verdict.
 //! Computed per request from the file's model (salsa) and the loaded [`History`].
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -212,21 +213,7 @@ pub(crate) fn covering_tests(
             tests,
         };
     }
-    // The call graph: tests calling it, and tests calling a function that calls it.
-    let calls = db::test_call_index(db, workspace);
-    let callers = db::function_call_index(db, workspace);
-    let mut refs: Vec<(db::TestRef, Option<String>)> = calls
-        .tests_calling(&f.name)
-        .iter()
-        .map(|t| (t.clone(), None))
-        .collect();
-    for caller in callers.get(&f.name).map_or(&[][..], Vec::as_slice) {
-        for t in calls.tests_calling(caller) {
-            if !refs.iter().any(|(r, _)| r == t) {
-                refs.push((t.clone(), Some(caller.clone())));
-            }
-        }
-    }
+    let refs = call_graph_refs(db, workspace, &f.name);
     let tests = refs
         .into_iter()
         .map(|(r, via)| {
@@ -262,6 +249,30 @@ pub(crate) fn covering_tests(
     }
 }
 
+/// The tests calling function `name`, and those calling a function that calls it (with that
+/// function's name).
+fn call_graph_refs(
+    db: &RootDatabase,
+    workspace: Workspace,
+    name: &str,
+) -> Vec<(db::TestRef, Option<String>)> {
+    let calls = db::test_call_index(db, workspace);
+    let callers = db::function_call_index(db, workspace);
+    let mut refs: Vec<(db::TestRef, Option<String>)> = calls
+        .tests_calling(name)
+        .iter()
+        .map(|t| (t.clone(), None))
+        .collect();
+    for caller in callers.get(name).map_or(&[][..], Vec::as_slice) {
+        for t in calls.tests_calling(caller) {
+            if !refs.iter().any(|(r, _)| r == t) {
+                refs.push((t.clone(), Some(caller.clone())));
+            }
+        }
+    }
+    refs
+}
+
 fn locate_test(
     db: &RootDatabase,
     workspace: Workspace,
@@ -278,48 +289,45 @@ fn locate_test(
     Some((file.path(db).clone(), test.name_range))
 }
 
-/// The risk of the functions `which` (indices into the model) of `file`.
+/// The risk of the functions `which` (indices into the model) of `file`, given their coverage
+/// (from [`function_coverage`], by index in the model). The churn map onto the current text is
+/// built once for all of them.
 pub(crate) fn function_risks(
     db: &RootDatabase,
     workspace: Workspace,
     history: &History,
     file: SourceFile,
     model: &FileModel,
+    coverage: &[Option<SpanCoverage>],
     which: &[usize],
 ) -> Vec<Risk> {
-    let coverage = function_coverage(db, history, file, model);
     let text = file.text(db);
     let language = file.language(db);
+    let mut memo = HashMap::new();
     let rel = rel(history, db, file);
-    let current = history.churn.as_ref().map(|_| text.to_string());
+    let churn = match (&history.churn, &rel) {
+        (Some(churn), Some(rel)) => Some(churn.in_text(rel, &text.to_string())),
+        _ => None,
+    };
+    let spans: Vec<Range<u32>> = which
+        .iter()
+        .map(|&i| function_span(text, language, &model.functions[i]))
+        .collect();
+    let per_test = rel
+        .as_deref()
+        .and_then(|rel| history.tests_covering_each(rel, text, &spans));
     which
         .iter()
-        .map(|&i| (&model.functions[i], coverage[i]))
-        .map(|(f, cov)| {
-            let span = function_span(text, language, f);
-            let whole = line_of(text, f.range.start)..span.end;
-            let churn = match (&history.churn, &rel, &current) {
-                (Some(churn), Some(rel), Some(current)) => {
-                    Some(churn.commits_touching_in(rel, current, whole))
-                }
-                _ => None,
-            };
+        .enumerate()
+        .map(|(n, &i)| {
+            let f = &model.functions[i];
+            let cov = coverage.get(i).copied().flatten();
+            let whole = line_of(text, f.range.start)..spans[n].end;
+            let churn = churn.as_ref().map(|c| c.commits_touching(whole));
             let uncovered = cov.and_then(|c| c.percent()).map(|p| 1.0 - p / 100.0);
-            let covering = covering_tests(db, workspace, Some(history), file, f);
-            let rates: Vec<f64> = covering
-                .tests
-                .iter()
-                .filter_map(|t| t.stats.as_ref())
-                .filter(|s| s.ran > 0)
-                .map(|s| match &s.flaky {
-                    Some(flake) if flake.runs > 0 => {
-                        f64::from(flake.failures) / f64::from(flake.runs)
-                    }
-                    _ => 0.0,
-                })
-                .collect();
+            let per_test = per_test.as_ref().map(|each| each[n].as_slice());
             let flake_rate =
-                (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64);
+                covering_flake_rate(db, workspace, history, f, per_test, &mut memo);
             Risk {
                 score: risk_score(f.complexity, churn, uncovered, flake_rate),
                 complexity: f.complexity,
@@ -329,6 +337,60 @@ pub(crate) fn function_risks(
             }
         })
         .collect()
+}
+
+/// The failure rate on unchanged code of one test's history (0 when it is not flaky); `None`
+/// when it never ran.
+fn flake_rate(stats: &TestStats) -> Option<f64> {
+    (stats.ran > 0).then(|| match &stats.flaky {
+        Some(flake) if flake.runs > 0 => f64::from(flake.failures) / f64::from(flake.runs),
+        _ => 0.0,
+    })
+}
+
+/// The mean failure rate on unchanged code of the tests covering `f` that have a history: the
+/// same tests as [`covering_tests`], without assembling their names and locations: `per_test`
+/// when per-test coverage covers the file, the call graph otherwise. The rates of call-graph
+/// tests are memoized in `memo`, shared by the functions of one request.
+fn covering_flake_rate(
+    db: &RootDatabase,
+    workspace: Workspace,
+    history: &History,
+    f: &Function,
+    per_test: Option<&[usize]>,
+    memo: &mut HashMap<db::TestRef, Option<f64>>,
+) -> Option<f64> {
+    let rates: Vec<f64> = if let Some(found) = per_test {
+        found
+            .iter()
+            .filter_map(|&i| flake_rate(&history.stats[i]))
+            .collect()
+    } else {
+        let mut rels: HashMap<SourceFile, Option<String>> = HashMap::new();
+        call_graph_refs(db, workspace, &f.name)
+            .into_iter()
+            .filter_map(|(r, _)| {
+                if let Some(&known) = memo.get(&r) {
+                    return known;
+                }
+                let model = db::file_model(db, r.file);
+                let rel = rels
+                    .entry(r.file)
+                    .or_insert_with(|| rel(history, db, r.file))
+                    .as_deref();
+                let rate = model
+                    .tests
+                    .iter()
+                    .find(|t| t.full_name() == r.full_name)
+                    .zip(rel)
+                    .and_then(|(_, rel)| history.combined(history.tests_at(rel, &r.full_name)))
+                    .and_then(|stats| flake_rate(&stats));
+                memo.insert(r, rate);
+                rate
+            })
+            .collect()
+    };
+    (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
 }
 
 /// What a risk hint's tooltip and the hover say of its parts.
@@ -488,23 +550,25 @@ fn broken(
     let recorded_source = record_source_hash(history, case, failure.run);
     let test_changed = recorded_source.is_some_and(|h| h != source_now);
     let covered = covered_functions(db, workspace, history, test, record.id);
-    let changed_since = |commit: &str| -> Vec<String> {
+    // The covered functions that changed since `commit`.
+    let changed_since = |commit: &str| -> Vec<&(String, SourceText, String, Range<u32>)> {
         let Some(repo) = &history.repo else {
             return Vec::new();
         };
-        let mut names = Vec::new();
-        for (f_rel, f_text, name, lines) in &covered {
+        let mut changed: Vec<&(String, SourceText, String, Range<u32>)> = Vec::new();
+        for entry in &covered {
+            let (f_rel, f_text, name, lines) = entry;
             let Some(old) = repo.show(commit, f_rel) else {
                 continue;
             };
             let current = f_text.to_string();
             if vcs::LineMap::new(&old, &current).changed_within(lines.clone())
-                && !names.contains(name)
+                && !changed.iter().any(|e| e.2 == *name)
             {
-                names.push(name.clone());
+                changed.push(entry);
             }
         }
-        names
+        changed
     };
     let fail_commit = run.commit.as_deref();
     let changed_after_failure =
@@ -537,10 +601,23 @@ fn broken(
                         short(commit)
                     )
                 } else {
-                    let names: Vec<String> =
-                        changed.iter().take(3).map(|n| format!("`{n}`")).collect();
+                    let names: Vec<String> = changed
+                        .iter()
+                        .take(3)
+                        .map(|(f_rel, f_text, name, lines)| {
+                            match changed_in(history, f_rel, f_text, lines.clone(), commit) {
+                                Some(ChangedIn::Commit(sha)) => {
+                                    format!("`{name}` changed in {}", short(&sha))
+                                }
+                                Some(ChangedIn::WorkTree) => {
+                                    format!("`{name}` changed (uncommitted)")
+                                }
+                                None => format!("`{name}` changed"),
+                            }
+                        })
+                        .collect();
                     format!(
-                        "likely regression: {} changed since it last passed at {}",
+                        "likely regression: {} since it last passed at {}",
                         names.join(", "),
                         short(commit)
                     )
@@ -589,6 +666,42 @@ fn record_source_hash(history: &History, case: usize, run: u32) -> Option<u128> 
 
 /// The functions a test covers, as (file, its text, name, 0-based lines now): from per-test
 /// coverage where it was recorded, otherwise the functions it calls and the ones they call.
+enum ChangedIn {
+    Commit(String),
+    WorkTree,
+}
+
+/// Where the lines `lines` of `f_rel` (its text now: `f_text`) changed after `since` (the
+/// commit of the last pass): the newest commit touching them in the churn window, or edits not
+/// committed yet. `None` without churn (no git, or not computed yet).
+fn changed_in(
+    history: &History,
+    f_rel: &str,
+    f_text: &SourceText,
+    lines: Range<u32>,
+    since: &str,
+) -> Option<ChangedIn> {
+    let churn = history.churn.as_ref()?;
+    let in_text = churn.in_text(f_rel, &f_text.to_string());
+    let newest = in_text
+        .commits_touching_list(lines)
+        .into_iter()
+        .find(|c| !c.sha.starts_with(since) && !since.starts_with(&c.sha));
+    // Lines edited in the work tree have no commits; a change with no commit after the last
+    // pass is one not committed yet.
+    Some(match newest {
+        Some(c) if c.time >= commit_time(history, since).unwrap_or(i64::MIN) => {
+            ChangedIn::Commit(c.sha.clone())
+        }
+        _ => ChangedIn::WorkTree,
+    })
+}
+
+/// The committer time of `commit`, from the repository.
+fn commit_time(history: &History, commit: &str) -> Option<i64> {
+    history.repo.as_ref()?.commit_info(commit).map(|c| c.time)
+}
+
 fn covered_functions(
     db: &RootDatabase,
     workspace: Workspace,

@@ -13,6 +13,9 @@ use tower_lsp_server::ls_types::{MessageType, request};
 
 use crate::server::State;
 
+/// While an ingest is under way, how often its end is looked for, and for how long at most.
+const INGEST_POLL: Duration = Duration::from_millis(5);
+const INGEST_WAIT: Duration = Duration::from_secs(120);
 /// How often a missing or unwatchable store is looked for.
 const POLL: Duration = Duration::from_millis(500);
 /// Events of one ingest come in bursts (WAL writes, checkpoint): wait this long for quiet.
@@ -85,6 +88,8 @@ fn run(
     let mut churn: Option<Arc<vcs::Churn>> = None;
     let mut churn_pending = repo.is_some();
     let mut seen = Seen::Nothing;
+    // The history last handed to the analysis: the next ingest is read on top of it.
+    let mut loaded: Option<Arc<History>> = None;
     let mut watcher: Option<(PathBuf, notify::RecommendedWatcher)> = None;
     let mut force = true;
     loop {
@@ -120,7 +125,19 @@ fn run(
             };
         }
 
-        let now = load(&state, &root, &path, &repo, &churn, force, &seen, &rt);
+        if loaded.as_ref().is_some_and(|h| h.store_path != path) {
+            loaded = None;
+        }
+        let now = load(
+            &state,
+            &root,
+            &path,
+            (&repo, &churn),
+            &mut loaded,
+            force,
+            &seen,
+            &rt,
+        );
         force = false;
         if let Some(now) = now {
             seen = now;
@@ -147,8 +164,14 @@ fn run(
                 if matches!(signal, Signal::Reconfigure) {
                     force = true;
                 }
-                // Let the burst settle, and take everything queued with it.
+                // Let the burst settle, and take everything queued with it. An ingest writes
+                // one transaction per report file: wait for its end, so that a run is loaded
+                // whole and once.
                 std::thread::sleep(SETTLE);
+                let waited = Instant::now();
+                while waited.elapsed() < INGEST_WAIT && ide::history::ingest_running(&path) {
+                    std::thread::sleep(INGEST_POLL);
+                }
                 while let Ok(more) = rx.try_recv() {
                     if matches!(more, Signal::Reconfigure) {
                         force = true;
@@ -167,8 +190,8 @@ fn load(
     state: &Arc<State>,
     root: &Path,
     path: &Path,
-    repo: &Option<Arc<vcs::Repo>>,
-    churn: &Option<Arc<vcs::Churn>>,
+    (repo, churn): (&Option<Arc<vcs::Repo>>, &Option<Arc<vcs::Churn>>),
+    loaded: &mut Option<Arc<History>>,
     force: bool,
     seen: &Seen,
     rt: &tokio::runtime::Handle,
@@ -180,6 +203,7 @@ fn load(
                  `testlens ingest` has recorded a run",
                 path.display()
             );
+            *loaded = None;
             if matches!(seen, Seen::Loaded(_)) {
                 state.main.change(Change::SetHistory(None));
                 refresh(state, rt);
@@ -198,21 +222,29 @@ fn load(
     }
     let started = Instant::now();
     let config = state.settings().history_config();
-    match History::load(root, path, config, repo.clone(), churn.clone()) {
+    let result = match loaded.as_deref() {
+        Some(before) => before.reload(config, churn.clone()),
+        None => History::load(root, path, config, repo.clone(), churn.clone()),
+    };
+    match result {
         Ok(history) => {
             let last = history.last_report_file();
             tracing::info!(
                 ?history,
                 elapsed = ?started.elapsed(),
+                incremental = loaded.is_some(),
                 "test history loaded"
             );
-            state
-                .main
-                .change(Change::SetHistory(Some(Arc::new(history))));
+            let history = Arc::new(history);
+            *loaded = Some(history.clone());
+            state.main.change(Change::SetHistory(Some(history)));
             refresh(state, rt);
             Some(Seen::Loaded(last))
         }
-        Err(e) => failed(state, seen, path, &e.to_string(), rt),
+        Err(e) => {
+            *loaded = None;
+            failed(state, seen, path, &e.to_string(), rt)
+        }
     }
 }
 

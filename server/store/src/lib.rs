@@ -10,6 +10,7 @@
 //! Architecture invariant: storage only. No report parsing, no analysis, no editors.
 
 mod blob;
+mod ingest_lock;
 mod recent;
 mod schema;
 
@@ -23,6 +24,7 @@ use rusqlite::{
 };
 
 pub use blob::{decode_lines, encode_lines};
+pub use ingest_lock::{IngestGuard, ingest_lock_path, ingest_running};
 pub use recent::{
     LastPass, LatestCoverage, Recent, RecentFailure, RecentResult, RecentRun, TestCoverage,
     TestHistory,
@@ -97,6 +99,11 @@ pub enum Status {
 }
 
 impl Status {
+    /// Failed or errored.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::Failed | Status::Errored)
+    }
+
     pub fn from_code(code: i64) -> Status {
         match code {
             0 => Status::Passed,

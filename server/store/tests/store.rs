@@ -525,3 +525,92 @@ fn a_reader_upgrades_an_older_history_and_refuses_a_missing_one() {
         "a reader creates nothing"
     );
 }
+
+/// Writes one report file into run `key`: `statuses` of tests `t::0`, `t::1`, ... and coverage
+/// of one file (hits `hits` on line 1).
+fn write_run(store: &mut Store, key: &str, at: i64, statuses: &[Status], hits: u64, file: &str) {
+    store
+        .write_file(&meta(key, at), &report(file), |w| {
+            for (i, &status) in statuses.iter().enumerate() {
+                let mut r = result(&format!("t::{i}"), status);
+                if status == Status::Failed {
+                    r.message = Some(format!("{key} {file} t{i}"));
+                }
+                w.result(&r)?;
+            }
+            w.coverage(&NewCoverage {
+                path: format!("shop/{}.py", statuses.len()),
+                content_hash: None,
+                lines: vec![(1, hits), (2, 0)],
+                test: None,
+            })?;
+            Ok::<_, rusqlite::Error>(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn reading_only_what_came_in_since_equals_reading_it_all() {
+    use Status::{Failed as F, Passed as P, Skipped as S};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut store = open(&path);
+    let reader = Store::open_reader(&path, Duration::from_secs(1)).unwrap();
+    write_run(&mut store, "r0", 100, &[F, P, P], 1, "a.xml");
+    write_run(&mut store, "r1", 101, &[P, F, P], 2, "a.xml");
+    write_run(&mut store, "r2", 102, &[P, P, S], 3, "a.xml");
+    let mut prev = reader.recent(3).unwrap();
+    let mut coverage = reader.latest_coverage().unwrap();
+    let steps: Vec<Box<dyn Fn(&mut Store)>> = vec![
+        // A new run: r0 leaves the window, and with it t::0's only failure.
+        Box::new(|s| write_run(s, "r3", 103, &[P, P, P, P], 4, "a.xml")),
+        // Two more files into that run, one failing a test twice, one with a new test.
+        Box::new(|s| {
+            write_run(s, "r3", 103, &[F, P], 5, "b.xml");
+            write_run(s, "r3", 103, &[F, F, P, P, F], 6, "c.xml");
+        }),
+        // r1 leaves the window, and t::1's failure with it; t::0 keeps its r3 failures, the
+        // newest file's message first.
+        Box::new(|s| write_run(s, "r4", 104, &[P, P, P], 7, "a.xml")),
+        // A file added to a run already in the window (not the newest).
+        Box::new(|s| write_run(s, "r3", 103, &[P, F, F, F], 8, "d.xml")),
+        // Two runs at once.
+        Box::new(|s| {
+            write_run(s, "r5", 105, &[F, P, P], 9, "a.xml");
+            write_run(s, "r6", 106, &[P, P, F], 10, "a.xml");
+        }),
+    ];
+    for (n, step) in steps.iter().enumerate() {
+        step(&mut store);
+        let since = reader
+            .recent_since(&prev, 3)
+            .unwrap()
+            .unwrap_or_else(|| panic!("step {n}: an ingest is read incrementally"));
+        let whole = reader.recent(3).unwrap();
+        assert_eq!(since, whole, "step {n}");
+        let mut merged: std::collections::BTreeMap<String, LatestCoverage> = coverage
+            .into_iter()
+            .map(|c| (c.path.clone(), c))
+            .collect();
+        for c in reader.latest_coverage_since(prev.last_report_file).unwrap() {
+            merged.insert(c.path.clone(), c);
+        }
+        coverage = reader.latest_coverage().unwrap();
+        assert_eq!(
+            merged.into_values().collect::<Vec<_>>(),
+            coverage,
+            "step {n}: coverage"
+        );
+        assert!(!reader.test_coverage_since(prev.last_report_file).unwrap());
+        prev = whole;
+    }
+    let t0 = prev.tests.iter().find(|t| t.key == "t::0").unwrap();
+    assert_eq!(
+        t0.last_failure.as_ref().and_then(|f| f.message.as_deref()),
+        Some("r5 a.xml t0")
+    );
+
+    // Pruning drops runs a reader still holds: it must read everything again.
+    store.prune(2).unwrap();
+    assert_eq!(reader.recent_since(&prev, 3).unwrap(), None);
+}
