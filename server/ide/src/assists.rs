@@ -1,20 +1,95 @@
 //! Quick fixes attached to diagnostics: each is a title and the text edits that make it, for the
 //! editor to preview. Editor-neutral; `lsp` turns them into code actions.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use db::{RootDatabase, SourceFile};
 use syntax::{MarkerKind, TextRange, TextSize};
 
 use crate::diagnostics::DiagnosticCode;
 
+/// What kind of action an assist is, for the editor's menus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssistKind {
+    /// Fixes a diagnostic (`quickfix`).
+    QuickFix,
+    /// Writes new code, a test for a function (`refactor.generate`).
+    Generate,
+}
+
+/// The edits of an assist in one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEdit {
+    pub path: Arc<Path>,
+    /// The file does not exist yet: it is created, and `edits` insert its text at offset 0.
+    pub create: bool,
+    /// Non-overlapping edits, each replacing a range of the file's current text with new text.
+    pub edits: Vec<(TextRange, String)>,
+}
+
+/// A command to run after the edits are applied (or instead of them): what needs the project's
+/// own runner, through `workspace/executeCommand`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssistCommand {
+    /// The command's name, one of the server's `testlens.*` commands.
+    pub name: String,
+    pub arguments: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct Assist {
     pub title: String,
+    pub kind: AssistKind,
     /// The diagnostic this fixes, to attach the fix to it.
     pub fixes: Option<(DiagnosticCode, TextRange)>,
-    /// Non-overlapping edits in the file, each replacing a range with new text.
-    pub edits: Vec<(TextRange, String)>,
+    /// The edits, file by file; the file the action was asked for usually comes first.
+    pub edits: Vec<FileEdit>,
+    pub command: Option<AssistCommand>,
     /// The fix to apply when several are offered (`isPreferred`).
     pub preferred: bool,
+}
+
+impl Assist {
+    /// A quick fix made of edits to one file.
+    pub fn quick_fix(
+        title: String,
+        fixes: (DiagnosticCode, TextRange),
+        path: Arc<Path>,
+        edits: Vec<(TextRange, String)>,
+    ) -> Assist {
+        Assist {
+            title,
+            kind: AssistKind::QuickFix,
+            fixes: Some(fixes),
+            edits: vec![FileEdit {
+                path,
+                create: false,
+                edits,
+            }],
+            command: None,
+            preferred: true,
+        }
+    }
+
+    /// The edits to the file at `path`.
+    pub fn edits_in(&self, path: &Path) -> &[(TextRange, String)] {
+        self.edits
+            .iter()
+            .find(|e| &*e.path == path)
+            .map_or(&[], |e| e.edits.as_slice())
+    }
+}
+
+/// Applies non-overlapping `edits` to `text`.
+pub fn apply_edits(text: &str, edits: &[(TextRange, String)]) -> String {
+    let mut sorted: Vec<&(TextRange, String)> = edits.iter().collect();
+    sorted.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut out = text.to_owned();
+    for (r, new) in sorted {
+        out.replace_range(r.start as usize..r.end as usize, new);
+    }
+    out
 }
 
 /// The fixes whose target overlaps `range` (a cursor is an empty range).
@@ -31,8 +106,13 @@ pub(crate) fn assists(db: &RootDatabase, file: SourceFile, range: TextRange) -> 
         if marker.kind != MarkerKind::Focus || !touches(marker.range, range) {
             continue;
         }
-        if let Some(assist) = remove_focus(&text, marker.range) {
-            out.push(assist);
+        if let Some((title, edit)) = remove_focus(&text, marker.range) {
+            out.push(Assist::quick_fix(
+                title,
+                (DiagnosticCode::FocusedTest, marker.range),
+                file.path(db).clone(),
+                vec![edit],
+            ));
         }
     }
     out
@@ -44,7 +124,7 @@ fn touches(a: TextRange, b: TextRange) -> bool {
 
 /// Removes a focus marker as written: `.only` in `it.only(...)` (and `describe.only.each`),
 /// `fit`/`fdescribe` → `it`/`describe`, `only: true` in node:test options.
-fn remove_focus(text: &str, marker: TextRange) -> Option<Assist> {
+fn remove_focus(text: &str, marker: TextRange) -> Option<(String, (TextRange, String))> {
     let (start, end) = (marker.start as usize, marker.end as usize);
     let written = text.get(start..end)?;
     let (title, edit) = match written {
@@ -80,12 +160,7 @@ fn remove_focus(text: &str, marker: TextRange) -> Option<Assist> {
         }
         _ => return None,
     };
-    Some(Assist {
-        title,
-        fixes: Some((DiagnosticCode::FocusedTest, marker)),
-        edits: vec![edit],
-        preferred: true,
-    })
+    Some((title, edit))
 }
 
 fn range(start: usize, end: usize) -> TextRange {
@@ -96,18 +171,10 @@ fn range(start: usize, end: usize) -> TextRange {
 mod tests {
     use super::*;
 
-    fn apply(text: &str, assist: &Assist) -> String {
-        let mut out = text.to_owned();
-        for (r, new) in assist.edits.iter().rev() {
-            out.replace_range(r.start as usize..r.end as usize, new);
-        }
-        out
-    }
-
     fn fix(text: &str, marker: &str) -> (String, String) {
         let start = text.find(marker).unwrap();
-        let assist = remove_focus(text, range(start, start + marker.len())).unwrap();
-        (assist.title.clone(), apply(text, &assist))
+        let (title, edit) = remove_focus(text, range(start, start + marker.len())).unwrap();
+        (title, apply_edits(text, &[edit]))
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use db::{CancellationToken, Cancelled, EditRange, TextEdit};
 use db::{RootDatabase, Setter, SourceFile, Workspace};
 use syntax::{FileContext, Framework, Language};
 
-pub use assists::Assist;
+pub use assists::{Assist, AssistCommand, AssistKind, FileEdit, apply_edits};
 pub use check::{CheckReport, LanguageCounts, ReportedDiagnostic};
 pub use diagnostics::{Diagnostic, DiagnosticCode, Related, Severity};
 pub use history::{History, HistoryConfig};

@@ -226,17 +226,33 @@ pub fn code_lens(
 }
 
 /// A quick fix as a code action with its edit, attached to the client's diagnostics it fixes.
+/// The kind of action an assist is, in LSP's terms.
+pub fn code_action_kind(kind: ide::AssistKind) -> lsp::CodeActionKind {
+    match kind {
+        ide::AssistKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+        ide::AssistKind::Generate => lsp::CodeActionKind::new(GENERATE_KIND),
+    }
+}
+
+/// The code action kind of test generation.
+pub const GENERATE_KIND: &str = "refactor.generate";
+
+/// An assist as a code action. `index_of` gives the line index of an existing file the edits
+/// touch (`None`: the file is unknown, and its edits are left out). With `document_changes`
+/// (the client supports versioned edits and creating files) the edit is a list of document
+/// changes; otherwise a map of text edits by file, without files to create.
 pub fn code_action(
-    index: &LineIndex,
-    uri: &Uri,
+    index_of: &dyn Fn(&Path) -> Option<std::sync::Arc<LineIndex>>,
     assist: ide::Assist,
     context: &[lsp::Diagnostic],
+    document_changes: bool,
     enc: PositionEncoding,
-) -> lsp::CodeAction {
-    let diagnostics: Vec<lsp::Diagnostic> = assist
-        .fixes
-        .map(|(code, target)| {
-            let target = range(index, target, enc);
+) -> Option<lsp::CodeAction> {
+    let first = assist.edits.first().map(|e| e.path.clone());
+    let diagnostics: Vec<lsp::Diagnostic> = match (assist.fixes, &first) {
+        (Some((code, target)), Some(path)) => {
+            let index = index_of(path)?;
+            let target = range(&index, target, enc);
             context
                 .iter()
                 .filter(|d| {
@@ -246,29 +262,84 @@ pub fn code_action(
                 })
                 .cloned()
                 .collect()
-        })
-        .unwrap_or_default();
-    let edits = assist
-        .edits
-        .into_iter()
-        .map(|(r, new_text)| lsp::TextEdit {
-            range: range(index, r, enc),
-            new_text,
-        })
-        .collect();
-    lsp::CodeAction {
-        title: assist.title,
-        kind: Some(lsp::CodeActionKind::QUICKFIX),
-        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-        edit: Some(lsp::WorkspaceEdit {
-            changes: Some([(uri.clone(), edits)].into_iter().collect()),
+        }
+        _ => Vec::new(),
+    };
+    let mut changes = std::collections::HashMap::new();
+    let mut operations = Vec::new();
+    for file in assist.edits {
+        let file_uri = uri(&file.path)?;
+        let edits: Vec<lsp::TextEdit> = if file.create {
+            let text: String = file.edits.into_iter().map(|(_, t)| t).collect();
+            vec![lsp::TextEdit {
+                range: lsp::Range::default(),
+                new_text: text,
+            }]
+        } else {
+            let index = index_of(&file.path)?;
+            file.edits
+                .into_iter()
+                .map(|(r, new_text)| lsp::TextEdit {
+                    range: range(&index, r, enc),
+                    new_text,
+                })
+                .collect()
+        };
+        if document_changes {
+            if file.create {
+                operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+                    lsp::CreateFile {
+                        uri: file_uri.clone(),
+                        options: Some(lsp::CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    },
+                )));
+            }
+            operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                    uri: file_uri,
+                    version: None,
+                },
+                edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+            }));
+        } else if file.create {
+            // The client cannot create files: the action cannot be offered as an edit.
+            return None;
+        } else {
+            changes.insert(file_uri, edits);
+        }
+    }
+    let edit = if !operations.is_empty() {
+        Some(lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(operations)),
             ..lsp::WorkspaceEdit::default()
-        }),
-        command: None,
+        })
+    } else if !changes.is_empty() {
+        Some(lsp::WorkspaceEdit {
+            changes: Some(changes),
+            ..lsp::WorkspaceEdit::default()
+        })
+    } else {
+        None
+    };
+    let command = assist.command.map(|c| lsp::Command {
+        title: assist.title.clone(),
+        command: c.name,
+        arguments: Some(c.arguments),
+    });
+    Some(lsp::CodeAction {
+        title: assist.title,
+        kind: Some(code_action_kind(assist.kind)),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        edit,
+        command,
         is_preferred: assist.preferred.then_some(true),
         disabled: None,
         data: None,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ pub(crate) struct ClientSupport {
     pub inlay_hint_refresh: bool,
     pub code_lens_refresh: bool,
     pub diagnostic_refresh: bool,
+    /// `workspace.workspaceEdit.documentChanges` with the `create` resource operation.
+    pub document_changes: bool,
 }
 
 pub(crate) struct State {
@@ -285,6 +287,14 @@ impl LanguageServer for Server {
                 .and_then(|w| w.diagnostics.as_ref())
                 .and_then(|w| w.refresh_support)
                 .unwrap_or(false),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .is_some_and(|e| {
+                    e.document_changes == Some(true)
+                        && e.resource_operations
+                            .as_ref()
+                            .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
+                }),
         };
         let _ = self.state.support.set(support.clone());
 
@@ -343,7 +353,10 @@ impl LanguageServer for Server {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(convert::GENERATE_KIND),
+                        ]),
                         work_done_progress_options: WorkDoneProgressOptions::default(),
                         resolve_provider: None,
                     },
@@ -588,30 +601,41 @@ impl LanguageServer for Server {
             return Ok(None);
         };
         let wanted = params.context.only.clone();
-        if wanted
-            .as_ref()
-            .is_some_and(|only| !only.iter().any(|k| k.as_str().starts_with("quickfix")))
-        {
-            return Ok(None);
-        }
+        let offered = move |kind: &CodeActionKind| {
+            wanted.as_ref().is_none_or(|only| {
+                only.iter().any(|k| {
+                    kind.as_str() == k.as_str()
+                        || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+                })
+            })
+        };
+        let document_changes = self.state.support().document_changes;
         self.read("textDocument/codeAction", move |a, enc| {
             let Some(file) = a.file_id(&path) else {
                 return Ok(None);
             };
             let index = a.line_index(file)?;
             let range = convert::text_range(&index, params.range, enc);
+            let index_of = |p: &std::path::Path| {
+                if p == path {
+                    return Some(index.clone());
+                }
+                a.file_id(p).and_then(|f| a.line_index(f).ok())
+            };
             let actions = a
                 .assists(file, range)?
                 .into_iter()
-                .map(|assist| {
-                    CodeActionOrCommand::CodeAction(convert::code_action(
-                        &index,
-                        &uri,
+                .filter(|assist| offered(&convert::code_action_kind(assist.kind)))
+                .filter_map(|assist| {
+                    convert::code_action(
+                        &index_of,
                         assist,
                         &params.context.diagnostics,
+                        document_changes,
                         enc,
-                    ))
+                    )
                 })
+                .map(CodeActionOrCommand::CodeAction)
                 .collect();
             Ok(Some(actions))
         })
