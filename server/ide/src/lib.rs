@@ -8,6 +8,8 @@
 //! API boundary: this is what the LSP server and the CLI build on.
 
 mod assists;
+mod generate;
+mod heal;
 mod check;
 mod diagnostics;
 pub mod history;
@@ -504,9 +506,16 @@ impl Analysis {
         self.with_db(|db| hover::hover(db, self.workspace, self.history.as_deref(), file, offset))
     }
 
-    /// Quick fixes whose target overlaps `range`.
+    /// Quick fixes whose target overlaps `range`, and the generation actions on the function
+    /// there.
     pub fn assists(&self, file: FileId, range: TextRange) -> Cancellable<Vec<Assist>> {
-        self.with_db(|db| assists::assists(db, file, range))
+        self.with_db(|db| {
+            let history = self.history.as_deref();
+            let mut out = assists::assists(db, file, range);
+            out.extend(heal::assists(db, self.workspace, history, file, range));
+            out.extend(generate::assists(db, self.workspace, history, file, range));
+            out
+        })
     }
 
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {

@@ -14,6 +14,8 @@
 
 mod convert;
 mod diagnostics;
+mod generate;
+mod heal;
 mod history;
 mod indexing;
 mod main_loop;

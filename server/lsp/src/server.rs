@@ -329,6 +329,12 @@ impl LanguageServer for Server {
         self.state.main.change(Change::SetRoots(roots));
 
         let mut commands = vec![COMMAND_COVERING_TESTS.to_owned()];
+        commands.extend(
+            crate::generate::COMMANDS
+                .iter()
+                .chain(crate::heal::COMMANDS)
+                .map(|c| (*c).to_owned()),
+        );
         if self.state.options.test_hooks {
             commands.push(TEST_COMMAND_PANIC.to_owned());
             commands.push(TEST_COMMAND_SLEEP.to_owned());
@@ -697,6 +703,12 @@ impl LanguageServer for Server {
     ) -> jsonrpc::Result<Option<Value>> {
         if params.command == COMMAND_COVERING_TESTS {
             return self.covering_tests(params.arguments).await;
+        }
+        if crate::generate::COMMANDS.contains(&params.command.as_str()) {
+            return crate::generate::execute(self, &params.command, params.arguments).await;
+        }
+        if crate::heal::COMMANDS.contains(&params.command.as_str()) {
+            return crate::heal::execute(self, &params.command, params.arguments).await;
         }
         if !self.state.options.test_hooks {
             return Err(Error::invalid_params(format!(
