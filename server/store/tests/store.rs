@@ -561,7 +561,8 @@ fn reading_only_what_came_in_since_equals_reading_it_all() {
     write_run(&mut store, "r2", 102, &[P, P, S], 3, "a.xml");
     let mut prev = reader.recent(3).unwrap();
     let mut coverage = reader.latest_coverage().unwrap();
-    let steps: Vec<Box<dyn Fn(&mut Store)>> = vec![
+    type Step = Box<dyn Fn(&mut Store)>;
+    let steps: Vec<Step> = vec![
         // A new run: r0 leaves the window, and with it t::0's only failure.
         Box::new(|s| write_run(s, "r3", 103, &[P, P, P, P], 4, "a.xml")),
         // Two more files into that run, one failing a test twice, one with a new test.
