@@ -1,6 +1,11 @@
-//! Healing: quick fixes on the history and smell diagnostics of tests (quarantine a flaky test,
-//! replace a fixed sleep with a wait, update an expected value after an intended change, follow
-//! a renamed callee). (Issue 7; being built.)
+//! Healing: quick fixes on the history and smell diagnostics of tests. Each kind of fix is a
+//! module: quarantining a flaky test, replacing a fixed sleep with a wait, updating an expected
+//! value after an intended change, following a renamed callee.
+
+mod expected;
+mod quarantine;
+mod rename;
+mod sleep;
 
 use db::{RootDatabase, SourceFile, Workspace};
 use syntax::TextRange;
@@ -10,11 +15,16 @@ use crate::history::History;
 
 /// The healing fixes whose target overlaps `range` of `file`.
 pub(crate) fn assists(
-    _db: &RootDatabase,
-    _workspace: Workspace,
-    _history: Option<&History>,
-    _file: SourceFile,
-    _range: TextRange,
+    db: &RootDatabase,
+    workspace: Workspace,
+    history: Option<&History>,
+    file: SourceFile,
+    range: TextRange,
 ) -> Vec<Assist> {
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(quarantine::assists(db, workspace, history, file, range));
+    out.extend(sleep::assists(db, workspace, file, range));
+    out.extend(expected::assists(db, workspace, history, file, range));
+    out.extend(rename::assists(db, workspace, history, file, range));
+    out
 }

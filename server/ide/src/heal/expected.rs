@@ -1,0 +1,17 @@
+//! (Issue 7; being built.)
+
+use db::{RootDatabase, SourceFile, Workspace};
+use syntax::TextRange;
+
+use crate::assists::Assist;
+use crate::history::History;
+
+pub(super) fn assists(
+    _db: &RootDatabase,
+    _workspace: Workspace,
+    _history: Option<&History>,
+    _file: SourceFile,
+    _range: TextRange,
+) -> Vec<Assist> {
+    Vec::new()
+}
