@@ -11,6 +11,11 @@ cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== the fixtures' real test runners (Go 1.23, pytest, Vitest, Jest), for the tests that run them"
+fixtures/install-runners.sh
+# End-to-end tests that apply a fix or a generated test and then run the fixture's own runner.
+export TESTLENS_RUNNER_TESTS=1
+
 echo "== cargo test"
 cargo build --workspace --locked --bins
 cargo test --workspace --locked

@@ -276,7 +276,7 @@ fn hints_resolve_to_a_tooltip_that_explains_them() {
 }
 
 /// Applies LSP text edits (UTF-16 positions; the fixture lines are ASCII) to `text`.
-fn apply_edits(text: &str, edits: &[Value]) -> String {
+pub(crate) fn apply_edits(text: &str, edits: &[Value]) -> String {
     let offset = |pos: &Value| {
         let line = pos["line"].as_u64().unwrap() as usize;
         let character = pos["character"].as_u64().unwrap() as usize;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::harness::{Server, client_capabilities, fixtures, uri};
 
 /// A copy of a fixture project, in a git repository with one commit.
-fn project(language: &str) -> tempfile::TempDir {
+pub(crate) fn project(language: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = fixtures().join(language);
     copy_dir(&from, dir.path());
@@ -38,7 +38,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -61,7 +61,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-fn db(root: &Path) -> PathBuf {
+pub(crate) fn db(root: &Path) -> PathBuf {
     root.join(".testlens/history.db")
 }
 
@@ -92,14 +92,14 @@ fn python_runs(root: &Path, runs: &[&str]) {
     }
 }
 
-fn capabilities() -> Value {
+pub(crate) fn capabilities() -> Value {
     let mut caps = client_capabilities();
     caps["workspace"]["inlayHint"] = json!({ "refreshSupport": true });
     caps["workspace"]["codeLens"] = json!({ "refreshSupport": true });
     caps
 }
 
-fn open(server: &mut Server, path: &Path) -> String {
+pub(crate) fn open(server: &mut Server, path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     server.open(path, &text);
     text
@@ -305,7 +305,10 @@ fn a_failure_after_a_change_to_code_it_covers_is_a_likely_regression_naming_the_
         let message = d["message"].as_str().unwrap();
         assert!(message.contains(&expected), "{message}");
         assert!(!message.contains("likely flaky"), "{message}");
-        assert_eq!(d["severity"], 1, "a regression on unchanged tests stays an error");
+        assert_eq!(
+            d["severity"], 1,
+            "a regression on unchanged tests stays an error"
+        );
     }
     // The flaky-only test of run-1 did not fail here: nothing else is broken in test_pricing.
     let pricing = root.join("tests/test_pricing.py");

@@ -3,6 +3,7 @@
 mod harness;
 
 mod bad_input;
+mod expected;
 mod features;
 mod history;
 mod indexing;

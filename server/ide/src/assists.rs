@@ -48,6 +48,8 @@ pub struct Assist {
     pub command: Option<AssistCommand>,
     /// The fix to apply when several are offered (`isPreferred`).
     pub preferred: bool,
+    /// Shown but not applicable, and why (LSP's `disabled.reason`): a fix refused on purpose.
+    pub disabled: Option<String>,
 }
 
 impl Assist {
@@ -69,6 +71,7 @@ impl Assist {
             }],
             command: None,
             preferred: true,
+            disabled: None,
         }
     }
 

@@ -754,8 +754,8 @@ impl Sink for IngestSink<'_, '_> {
             Status::Passed => case
                 .failed_attempts
                 .first()
-                .and_then(|a| a.message.clone().or_else(|| a.details.clone())),
-            _ => case.message.clone().or_else(|| case.details.clone()),
+                .and_then(|a| with_details(a.message.as_deref(), a.details.as_deref())),
+            _ => with_details(case.message.as_deref(), case.details.as_deref()),
         }
         .map(|m| shorten(&m, 4096));
         self.writer.result(&NewResult {
@@ -823,6 +823,21 @@ impl TestIndex {
             failed_attempts: Vec::new(),
         };
         self.identify_python(&case, case.file.as_deref()).identity
+    }
+}
+
+/// A failure's message with its details after it, where they add to it: the expected and
+/// actual values are often only there (Rust's `left:`/`right:`, Jest's `Expected:`/`Received:`),
+/// and the fixes that update an expected value read them from the history.
+fn with_details(message: Option<&str>, details: Option<&str>) -> Option<String> {
+    match (message, details) {
+        // The message is the details' first line (taken from them when the report had none).
+        (Some(m), Some(d)) if d.trim_start().starts_with(m.trim()) => Some(d.to_owned()),
+        (Some(m), Some(d)) if !d.trim().is_empty() && !m.contains(d.trim()) => {
+            Some(format!("{m}\n\n{d}"))
+        }
+        (Some(m), _) => Some(m.to_owned()),
+        (None, d) => d.map(str::to_owned),
     }
 }
 

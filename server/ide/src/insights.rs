@@ -100,7 +100,8 @@ fn line_of(text: &SourceText, offset: TextSize) -> u32 {
     text.point(offset).0 as u32
 }
 
-fn line_range(text: &SourceText, line: u32) -> Option<TextRange> {
+/// The range of 0-based `line` of `text` without its indentation and line break.
+pub(crate) fn line_range(text: &SourceText, line: u32) -> Option<TextRange> {
     if line >= text.line_count() {
         return None;
     }
@@ -326,8 +327,7 @@ pub(crate) fn function_risks(
             let churn = churn.as_ref().map(|c| c.commits_touching(whole));
             let uncovered = cov.and_then(|c| c.percent()).map(|p| 1.0 - p / 100.0);
             let per_test = per_test.as_ref().map(|each| each[n].as_slice());
-            let flake_rate =
-                covering_flake_rate(db, workspace, history, f, per_test, &mut memo);
+            let flake_rate = covering_flake_rate(db, workspace, history, f, per_test, &mut memo);
             Risk {
                 score: risk_score(f.complexity, churn, uncovered, flake_rate),
                 complexity: f.complexity,
@@ -525,19 +525,10 @@ fn broken(
     test: &Test,
     cases: &[usize],
 ) -> Option<Diagnostic> {
-    // The case that failed most recently.
-    let (case, failure) = cases
-        .iter()
-        .filter(|&&i| history.stats[i].broken())
-        .filter_map(|&i| Some((i, history.recent.tests[i].last_failure.as_ref()?)))
-        .min_by_key(|(_, f)| f.run)?;
+    let (case, failure) = newest_failure(history, cases)?;
     let run = history.run(failure.run)?;
     let record = &history.recent.tests[case];
-    let at_line = failure
-        .failure_line
-        .filter(|_| failure.failure_file.as_deref() == Some(rel))
-        .and_then(|line| line_range(text, line.saturating_sub(1)))
-        .filter(|r| test.range.contains_range(*r) || test.range.intersects(*r));
+    let at_line = failing_line(failure, rel, text, test);
     let range = at_line.unwrap_or(test.name_range);
     let message = failure
         .message
@@ -550,26 +541,7 @@ fn broken(
     let recorded_source = record_source_hash(history, case, failure.run);
     let test_changed = recorded_source.is_some_and(|h| h != source_now);
     let covered = covered_functions(db, workspace, history, test, record.id);
-    // The covered functions that changed since `commit`.
-    let changed_since = |commit: &str| -> Vec<&(String, SourceText, String, Range<u32>)> {
-        let Some(repo) = &history.repo else {
-            return Vec::new();
-        };
-        let mut changed: Vec<&(String, SourceText, String, Range<u32>)> = Vec::new();
-        for entry in &covered {
-            let (f_rel, f_text, name, lines) = entry;
-            let Some(old) = repo.show(commit, f_rel) else {
-                continue;
-            };
-            let current = f_text.to_string();
-            if vcs::LineMap::new(&old, &current).changed_within(lines.clone())
-                && !changed.iter().any(|e| e.2 == *name)
-            {
-                changed.push(entry);
-            }
-        }
-        changed
-    };
+    let changed_since = |commit: &str| changed_since(history, &covered, commit);
     let fail_commit = run.commit.as_deref();
     let changed_after_failure =
         test_changed || fail_commit.is_some_and(|c| !changed_since(c).is_empty());
@@ -664,8 +636,62 @@ fn record_source_hash(history: &History, case: usize, run: u32) -> Option<u128> 
         .and_then(|r| r.source_hash)
 }
 
-/// The functions a test covers, as (file, its text, name, 0-based lines now): from per-test
-/// coverage where it was recorded, otherwise the functions it calls and the ones they call.
+/// The case of a broken test that failed most recently, and that failure.
+pub(crate) fn newest_failure<'h>(
+    history: &'h History,
+    cases: &[usize],
+) -> Option<(usize, &'h store::RecentFailure)> {
+    cases
+        .iter()
+        .filter(|&&i| history.stats[i].broken())
+        .filter_map(|&i| Some((i, history.recent.tests[i].last_failure.as_ref()?)))
+        .min_by_key(|(_, f)| f.run)
+}
+
+/// The range of the recorded failing line of `failure` in `text` (the file `rel` now), when it
+/// lies in `test`.
+pub(crate) fn failing_line(
+    failure: &store::RecentFailure,
+    rel: &str,
+    text: &SourceText,
+    test: &Test,
+) -> Option<TextRange> {
+    failure
+        .failure_line
+        .filter(|_| failure.failure_file.as_deref() == Some(rel))
+        .and_then(|line| line_range(text, line.saturating_sub(1)))
+        .filter(|r| test.range.contains_range(*r) || test.range.intersects(*r))
+}
+
+/// A function a test covers: (file, its text now, name, 0-based lines now).
+pub(crate) type Covered = (String, SourceText, String, Range<u32>);
+
+/// The functions among `covered` that changed since `commit` (its text then, by `git show`,
+/// against its text now), once each by name. Empty without git.
+pub(crate) fn changed_since<'c>(
+    history: &History,
+    covered: &'c [Covered],
+    commit: &str,
+) -> Vec<&'c Covered> {
+    let Some(repo) = &history.repo else {
+        return Vec::new();
+    };
+    let mut changed: Vec<&Covered> = Vec::new();
+    for entry in covered {
+        let (f_rel, f_text, name, lines) = entry;
+        let Some(old) = repo.show(commit, f_rel) else {
+            continue;
+        };
+        let current = f_text.to_string();
+        if vcs::LineMap::new(&old, &current).changed_within(lines.clone())
+            && !changed.iter().any(|e| e.2 == *name)
+        {
+            changed.push(entry);
+        }
+    }
+    changed
+}
+
 enum ChangedIn {
     Commit(String),
     WorkTree,
@@ -702,13 +728,15 @@ fn commit_time(history: &History, commit: &str) -> Option<i64> {
     history.repo.as_ref()?.commit_info(commit).map(|c| c.time)
 }
 
-fn covered_functions(
+/// The functions a test covers, as (file, its text, name, 0-based lines now): from per-test
+/// coverage where it was recorded, otherwise the functions it calls and the ones they call.
+pub(crate) fn covered_functions(
     db: &RootDatabase,
     workspace: Workspace,
     history: &History,
     test: &Test,
     test_id: store::TestId,
-) -> Vec<(String, SourceText, String, Range<u32>)> {
+) -> Vec<Covered> {
     let mut out = Vec::new();
     let mut add = |f_file: SourceFile, f: &Function| {
         let Some(f_rel) = rel(history, db, f_file) else {
@@ -720,9 +748,7 @@ fn covered_functions(
         let entry = (f_rel, text, f.name.clone(), first..last + 1);
         if !out
             .iter()
-            .any(|e: &(String, SourceText, String, Range<u32>)| {
-                e.0 == entry.0 && e.2 == entry.2 && e.3 == entry.3
-            })
+            .any(|e: &Covered| e.0 == entry.0 && e.2 == entry.2 && e.3 == entry.3)
         {
             out.push(entry);
         }

@@ -8,10 +8,10 @@
 //! API boundary: this is what the LSP server and the CLI build on.
 
 mod assists;
-mod generate;
-mod heal;
 mod check;
 mod diagnostics;
+mod generate;
+mod heal;
 pub mod history;
 mod hover;
 pub mod ingest;

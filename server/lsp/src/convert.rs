@@ -337,7 +337,9 @@ pub fn code_action(
         edit,
         command,
         is_preferred: assist.preferred.then_some(true),
-        disabled: None,
+        disabled: assist
+            .disabled
+            .map(|reason| lsp::CodeActionDisabled { reason }),
         data: None,
     })
 }
