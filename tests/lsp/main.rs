@@ -9,3 +9,4 @@ mod history;
 mod indexing;
 mod ordering;
 mod positions;
+mod rename;

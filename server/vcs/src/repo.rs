@@ -111,6 +111,34 @@ impl Repo {
         text
     }
 
+    /// The files (relative to the root, `/`-separated) whose work-tree text differs from
+    /// `commit`'s, new untracked files included (ignored ones not): where to look for what
+    /// became of a function since. Empty when git fails.
+    pub fn changed_paths(&self, commit: &str) -> Vec<String> {
+        if !git::is_plain_rev(commit) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut diff = git::command(&self.root);
+        diff.args(["diff", "--name-only", "--no-renames", "-z", commit, "--"]);
+        let mut others = git::command(&self.root);
+        others.args(["ls-files", "-z", "--others", "--exclude-standard"]);
+        for cmd in [diff, others] {
+            if let Some(bytes) = git::run(cmd) {
+                out.extend(
+                    bytes
+                        .split(|&b| b == 0)
+                        .filter(|p| !p.is_empty())
+                        .filter_map(|p| std::str::from_utf8(p).ok())
+                        .map(str::to_owned),
+                );
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The short subject and the commit time (unix seconds) of a commit, for messages.
     pub fn commit_info(&self, commit: &str) -> Option<CommitInfo> {
         if !git::is_plain_rev(commit) {

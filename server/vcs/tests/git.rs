@@ -401,3 +401,25 @@ fn update_with_changed_paths_remaps_work_tree_edits() {
         "nothing changed since"
     );
 }
+
+#[test]
+fn changed_paths_lists_edited_committed_and_new_files_but_not_ignored_ones() {
+    let t = TestRepo::new();
+    t.write(".gitignore", "*.log\n");
+    t.write("a.py", "a = 1\n");
+    t.write("b.py", "b = 1\n");
+    t.write("c d.py", "c = 1\n");
+    let base = t.commit("base", 3);
+    t.write("a.py", "a = 2\n");
+    t.commit("a changed", 2);
+    t.write("c d.py", "c = 2\n");
+    t.write("new/é.py", "n = 1\n");
+    t.write("noise.log", "x\n");
+    let repo = t.repo();
+    assert_eq!(repo.changed_paths(&base), ["a.py", "c d.py", "new/é.py"]);
+    assert_eq!(repo.changed_paths("HEAD"), ["c d.py", "new/é.py"]);
+    assert!(
+        repo.changed_paths("--output=x").is_empty(),
+        "not a revision"
+    );
+}

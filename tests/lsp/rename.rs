@@ -1,0 +1,274 @@
+//! The "renamed callee" fix, end to end in every fixture language: the line total is renamed in
+//! the code (not in the tests), as an editor's rename in the code's own files would leave it; the
+//! test that calls the old name gets a quick fix that rewrites the call and the import. With
+//! `TESTLENS_RUNNER_TESTS=1`, the fixture's real runner then passes the test.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::features::apply_edits;
+use crate::harness::{Server, fixtures, uri};
+use crate::history::{capabilities, open, project};
+
+struct Case {
+    language: &'static str,
+    old: &'static str,
+    new: &'static str,
+    /// The code files renamed in (for Rust: above the test module only).
+    code: &'static [&'static str],
+    test_file: &'static str,
+    /// A line of the test that calls the old name, as the fixture writes it.
+    call_line: &'static str,
+    runner: fn(&Path) -> Command,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            language: "python",
+            old: "line_total",
+            new: "line_subtotal",
+            code: &["shop/pricing.py", "shop/cart.py"],
+            test_file: "tests/test_pricing.py",
+            call_line: "    assert line_total(50, 3) == 150",
+            runner: |root| {
+                let mut c = Command::new(fixtures().join(".venv/bin/pytest"));
+                c.current_dir(root).args([
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "tests/test_pricing.py::test_line_total",
+                ]);
+                c
+            },
+        },
+        Case {
+            language: "typescript",
+            old: "lineTotal",
+            new: "lineSubtotal",
+            code: &["src/pricing.ts", "src/cart.ts"],
+            test_file: "src/pricing.test.ts",
+            call_line: "    expect(lineTotal(apple(3))).toBe(150);",
+            runner: |root| {
+                let mut c = Command::new(root.join("node_modules/.bin/vitest"));
+                c.current_dir(root).args([
+                    "run",
+                    "src/pricing.test.ts",
+                    "-t",
+                    "multiplies price by quantity",
+                ]);
+                c
+            },
+        },
+        Case {
+            language: "javascript",
+            old: "lineTotal",
+            new: "lineSubtotal",
+            code: &["src/pricing.js", "src/cart.js"],
+            test_file: "__tests__/pricing.test.js",
+            call_line: "    expect(lineTotal(apple(3))).toBe(150);",
+            runner: |root| {
+                let mut c = Command::new(root.join("node_modules/.bin/jest"));
+                c.current_dir(root).args([
+                    "__tests__/pricing.test.js",
+                    "-t",
+                    "multiplies price by quantity",
+                ]);
+                c
+            },
+        },
+        Case {
+            language: "go",
+            old: "LineTotal",
+            new: "LineSubtotal",
+            code: &["pricing.go", "cart.go"],
+            test_file: "pricing_test.go",
+            call_line: "\tif got := LineTotal(Item{\"apple\", 50, 3}); got != 150 {",
+            runner: |root| {
+                let mut c = Command::new("/usr/lib/go-1.23/bin/go");
+                c.current_dir(root)
+                    .args(["test", "-count=1", "-run", "^TestLineTotal$", "./..."])
+                    .env("GOTOOLCHAIN", "local")
+                    .env("GOPROXY", "off")
+                    .env("GOFLAGS", "");
+                c
+            },
+        },
+        Case {
+            language: "rust",
+            old: "line_total",
+            new: "line_subtotal",
+            code: &["src/lib.rs"],
+            test_file: "src/lib.rs",
+            call_line: "        assert_eq!(line_total(&apple(3)), 150);",
+            runner: |root| {
+                let mut c = Command::new("cargo");
+                c.current_dir(root)
+                    .args(["test", "--lib", "line_total_multiplies_price_by_qty"])
+                    .env(
+                        "CARGO_TARGET_DIR",
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-fixture-rust"),
+                    );
+                c
+            },
+        },
+    ]
+}
+
+/// `old` written `new` where it stands alone as a name.
+fn rename_word(text: &str, old: &str, new: &str) -> String {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(old) {
+        let before = rest[..i].chars().next_back().or(out.chars().next_back());
+        let after = rest[i + old.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(ident) || after.is_some_and(ident) {
+            out.push_str(old);
+        } else {
+            out.push_str(new);
+        }
+        rest = &rest[i + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn rename_in_code(root: &Path, case: &Case) {
+    for file in case.code {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let renamed = match text.find("#[cfg(test)]") {
+            // Rust keeps its unit tests in the same file: rename above them only.
+            Some(at) if case.language == "rust" => {
+                format!(
+                    "{}{}",
+                    rename_word(&text[..at], case.old, case.new),
+                    &text[at..]
+                )
+            }
+            _ => rename_word(&text, case.old, case.new),
+        };
+        assert_ne!(renamed, text, "{file}: nothing renamed");
+        std::fs::write(&path, renamed).unwrap();
+    }
+}
+
+fn rename_action(server: &mut Server, path: &Path, line: u64, character: u64) -> Option<Value> {
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri(path) },
+                "range": { "start": { "line": line, "character": character },
+                           "end": { "line": line, "character": character } },
+                "context": { "diagnostics": [], "only": ["quickfix"] },
+            }),
+        )
+        .unwrap();
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Rename `"))
+        })
+        .cloned()
+}
+
+#[test]
+fn a_test_calling_a_renamed_function_gets_a_fix_that_follows_the_rename() {
+    for case in cases() {
+        let dir = project(case.language);
+        let root = dir.path();
+        let modules = fixtures().join(case.language).join("node_modules");
+        if modules.is_dir() {
+            std::os::unix::fs::symlink(&modules, root.join("node_modules")).unwrap();
+        }
+        let mut server = Server::start(root, capabilities());
+        server.wait_for_index();
+        let path = root.join(case.test_file);
+        let text = open(&mut server, &path);
+        let line = text
+            .lines()
+            .position(|l| l == case.call_line)
+            .unwrap_or_else(|| panic!("{}: no {:?}", case.language, case.call_line));
+        let character = case.call_line.find(case.old).unwrap() as u64 + 2;
+        assert!(
+            rename_action(&mut server, &path, line as u64, character).is_none(),
+            "{}: the name still resolves: no fix",
+            case.language
+        );
+
+        // The rename in the code, as the disk and the server see it.
+        rename_in_code(root, &case);
+        for file in case.code {
+            let p = root.join(file);
+            let now = std::fs::read_to_string(&p).unwrap();
+            if p == path {
+                server.change(&path, 2, json!([{ "text": now }]));
+            } else {
+                server.notify(
+                    "workspace/didChangeWatchedFiles",
+                    json!({ "changes": [{ "uri": uri(&p), "type": 2 }] }),
+                );
+            }
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The server reads the changed files in order; ask until the index has caught up.
+        let action = (0..50)
+            .find_map(|_| {
+                let found = rename_action(&mut server, &path, line as u64, character);
+                if found.is_none() {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                found
+            })
+            .unwrap_or_else(|| panic!("{}: no rename fix", case.language));
+        let title = action["title"].as_str().unwrap();
+        assert!(
+            title.starts_with(&format!(
+                "Rename `{}` to `{}` (renamed in",
+                case.old, case.new
+            )),
+            "{}: {title}",
+            case.language
+        );
+        assert_eq!(action["isPreferred"], true);
+        let edits = action["edit"]["changes"][uri(&path)].as_array().unwrap();
+        let fixed = apply_edits(&text, edits);
+        let fixed_line = case.call_line.replace(case.old, case.new);
+        assert!(
+            fixed.lines().any(|l| l == fixed_line),
+            "{}: the call is rewritten:\n{fixed}",
+            case.language
+        );
+        // The import (Python's `from ... import`, the ES import, the destructured `require`)
+        // and every other use follow: the old name is left only inside longer names.
+        assert_eq!(
+            rename_word(&fixed, case.old, "<gone>"),
+            fixed,
+            "{}: the old name is still used:\n{fixed}",
+            case.language
+        );
+        server.shutdown();
+        if std::env::var_os("TESTLENS_RUNNER_TESTS").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &fixed).unwrap();
+            let out = (case.runner)(root).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}: the fixed test fails under its runner:\n{}\n{}",
+                case.language,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else {
+            eprintln!("TESTLENS_RUNNER_TESTS is not 1: {} not run", case.language);
+        }
+    }
+}
