@@ -42,7 +42,12 @@ file says which; the output is a function of the recipe, the seed and the sizes)
 2. The same server on the same workspace with `--db` pointing at a missing file: the same
    hovers and hints, and VmRSS at the same two points; the difference is the history's memory.
 3. The peer: `jedi-language-server` (from target/bench-venv) on the same workspace, the same 500
-   hovers on big.py (after one untimed warm-up hover).
+   hovers on big.py (after one untimed warm-up hover), and the same code actions.
+
+Code actions (`--actions`, 500 by default): `textDocument/codeAction` with an empty range, half
+on function names of big.py, half on assert lines of the test files (the broken tests' first,
+where the expected-value fix reads the history and git), each file opened once before; the
+titles offered are counted by kind.
 
 Latency is from just before the request is written to the arrival of the last byte of the
 response (tests/bench/lsp_client.py). Writes target/bench-history/results.json.
@@ -56,6 +61,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -78,7 +84,7 @@ TESTS_PER_FILE = 10
 COMMIT_DAYS_AGO = [85, 60, 30, 12, 3]
 FLAKY_SHARE, FLAKY_FAIL_P, BROKEN_SHARE, BROKEN_LAST, SKIP_SHARE = 0.02, 0.3, 0.005, 10, 0.005
 COVERAGE_EVERY = 10
-GOALS = {"hover_p99_ms": 20.0, "inlay_p99_ms": 10.0, "refresh_ms": 200.0, "extra_rss_mb": 50.0}
+GOALS = {"hover_p99_ms": 20.0, "inlay_p99_ms": 10.0, "refresh_ms": 200.0, "extra_rss_mb": 50.0, "code_action_p99_ms": 50.0}
 SKIP_REASON = "needs a real payment gateway"
 ADJECTIVES = ["fast", "safe", "raw", "full", "partial", "cached", "stale", "nested", "legacy", "plain"]
 
@@ -651,6 +657,52 @@ def stats(lat: list[float]) -> dict:
     }
 
 
+def action_positions(ws: Workspace, count: int, seed: int, runs: int) -> list[tuple[str, str, int, int]]:
+    """Where code actions are asked: (path, text, line, character). Half on function names of
+    big.py (the generation action), half on the assert lines of tests, broken ones first (the
+    expected-value fix reads the history and git there), then flaky and plain ones."""
+    rng = random.Random(f"{seed}:actions")
+    out = []
+    for _ in range(count // 2):
+        f = rng.choice(ws.big.funcs)
+        line = ws.big.text.split("\n")[f.def_line]
+        out.append((ws.big.path, ws.big.text, f.def_line, line.index(f.name) + 1))
+    broken = [t for t in range(len(ws.cases)) if outcome(seed, t, runs, runs) == "fail" and not ws.cases[t].skipped]
+    others = [t for t in range(len(ws.cases)) if not ws.cases[t].skipped]
+    picks = broken[: count // 4] + rng.sample(others, count - count // 2 - min(len(broken), count // 4))
+    for t in picks:
+        c = ws.cases[t]
+        src = ws.tests[c.file]
+        line = src.text.split("\n")[c.line - 1]
+        out.append((src.path, src.text, c.line - 1, len(line) - len(line.lstrip()) + 2))
+    rng.shuffle(out)
+    return out
+
+
+def code_actions(client: Client, root: Path, positions: list[tuple[str, str, int, int]]) -> tuple[list[float], dict]:
+    """One textDocument/codeAction per position (each file opened once, untimed)."""
+    opened = set()
+    lat = []
+    titles: dict[str, int] = {}
+    for path, text, line, ch in positions:
+        doc_uri = uri(root / path)
+        if doc_uri not in opened:
+            client.notify("textDocument/didOpen", {"textDocument": {"uri": doc_uri, "languageId": "python", "version": 1, "text": text}})
+            opened.add(doc_uri)
+        params = {"textDocument": {"uri": doc_uri},
+                  "range": {"start": {"line": line, "character": ch}, "end": {"line": line, "character": ch}},
+                  "context": {"diagnostics": []}}
+        rid, data = client.request_bytes("textDocument/codeAction", params)
+        sent = client.write_raw(data)
+        resp = client.wait(rid, timeout=120)
+        lat.append((resp.arrived_ns - sent) / 1e6)
+        for a in resp.result or []:
+            title = a.get("title", "")
+            key = re.sub(r"\s*[`\d(].*$", "", title) or title
+            titles[key] = titles.get(key, 0) + 1
+    return lat, {"titles": titles}
+
+
 def label_of(h: dict) -> str:
     return h["label"] if isinstance(h["label"], str) else "".join(p["value"] for p in h["label"])
 
@@ -857,6 +909,9 @@ def testlens_session(binary: Path, ws: Workspace, db_arg: list[str], positions, 
         out["hover"] = stats(lat) | info
         lat, info = inlay_rounds(c, params, args.inlays)
         out["inlay"] = stats(lat) | info
+        if args.actions:
+            lat, info = code_actions(c, ws.root, action_positions(ws, args.actions, args.seed, args.runs))
+            out["code_action"] = stats(lat) | info
         out["rss_after_rounds_kb"] = c.vm_status().get("VmRSS")
         if history and args.refresh_rounds:
             out["refresh"] = refresh_rounds(s, binary, ws, db, args, head, params)
@@ -868,7 +923,7 @@ def testlens_session(binary: Path, ws: Workspace, db_arg: list[str], positions, 
     return out
 
 
-def jedi_session(command: list[str], ws: Workspace, positions, log: Path) -> dict:
+def jedi_session(command: list[str], ws: Workspace, positions, log: Path, args) -> dict:
     c = Client(command[0], command=command, cwd=ws.root, stderr_path=log)
     c.keep_notifications = False
     try:
@@ -882,10 +937,14 @@ def jedi_session(command: list[str], ws: Workspace, positions, log: Path) -> dic
         first_ms = (warm.arrived_ns - t0) / 1e6
         lat, info = hovers(c, doc_uri, positions)
         rss = c.vm_status()
+        actions = None
+        if args.actions:
+            alat, ainfo = code_actions(c, ws.root, action_positions(ws, args.actions, args.seed, args.runs))
+            actions = stats(alat) | ainfo
     finally:
         c.shutdown()
     return {"open_to_first_hover_ms": round(first_ms, 2), "hover": stats(lat) | {"empty": info["empty"], "sample": (info["sample"] or "")[:300]},
-            "rss_kb": rss.get("VmRSS")}
+            "rss_kb": rss.get("VmRSS"), "code_action": actions}
 
 
 def lsp_has_db_flag(binary: Path) -> bool:
@@ -903,6 +962,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--hovers", type=int, default=500)
     parser.add_argument("--inlays", type=int, default=500)
+    parser.add_argument("--actions", type=int, default=500, help="textDocument/codeAction requests (0: none)")
     parser.add_argument("--refresh-rounds", type=int, default=5)
     parser.add_argument("--refresh-timeout", type=float, default=10.0, help="seconds to wait for a refresh request")
     parser.add_argument("--load-timeout", type=float, default=60.0, help="seconds to wait, after indexing, for the history's first refresh")
@@ -954,7 +1014,7 @@ def main() -> int:
         if Path(args.peer).exists():
             print(f"== peer: {args.peer}", flush=True)
             try:
-                peer = jedi_session([args.peer], ws, positions, logs / "jedi.log")
+                peer = jedi_session([args.peer], ws, positions, logs / "jedi.log", args)
                 v = subprocess.run([str(Path(args.peer).parent / "python"), "-c", "import importlib.metadata as m; print(m.version('jedi-language-server'), m.version('jedi'))"],
                                    capture_output=True, text=True).stdout.split()
                 peer["version"] = {"jedi-language-server": v[0], "jedi": v[1]} if len(v) == 2 else None
@@ -980,12 +1040,15 @@ def main() -> int:
         "extra_rss_after_index_mb": extra_index,
         "extra_rss_after_rounds_mb": extra_rounds,
         "peer_hover_p99_ms": peer["hover"]["p99_ms"] if peer and "hover" in peer else None,
+        "code_action_p99_ms": wh["code_action"]["p99_ms"] if wh.get("code_action") else None,
+        "peer_code_action_p99_ms": peer["code_action"]["p99_ms"] if peer and peer.get("code_action") else None,
     }
     verdict = {
         "hover": summary["hover_p99_ms"] < GOALS["hover_p99_ms"],
         "inlay": summary["inlay_p99_ms"] < GOALS["inlay_p99_ms"],
         "refresh": summary["refresh_max_ms"] is not None and summary["refresh_max_ms"] < GOALS["refresh_ms"],
         "rss": extra_index is not None and extra_rounds is not None and max(extra_index, extra_rounds) < GOALS["extra_rss_mb"],
+        "code_action": summary["code_action_p99_ms"] is not None and summary["code_action_p99_ms"] < GOALS["code_action_p99_ms"],
     }
     results["summary"] = summary
     results["verdict"] = verdict
@@ -1016,6 +1079,12 @@ def main() -> int:
     print(f"| extra RSS with the history, after indexing / after the rounds | < {GOALS['extra_rss_mb']:g} MB | "
           f"{extra_index} / {extra_rounds} MB ({mb(wh['rss_after_index_kb'])} vs {mb(wo['rss_after_index_kb'])}; "
           f"{mb(wh['rss_after_rounds_kb'])} vs {mb(wo['rss_after_rounds_kb'])} MB) | {ok(verdict['rss'])} |")
+    if wh.get("code_action"):
+        ca = wh["code_action"]
+        print(f"| textDocument/codeAction, big.py functions and test asserts ({ca['n']}) | p99 < {GOALS['code_action_p99_ms']:g} ms | {ms(ca)} | {ok(verdict['code_action'])} |")
+        print(f"|   actions offered (by title) | | {ca['titles']} | |")
+    if peer and peer.get("code_action"):
+        print(f"| jedi-language-server codeAction, same positions ({peer['code_action']['n']}) | | {ms(peer['code_action'])} | |")
     print(f"| hover, no history (`--db` missing) | | {ms(wo['hover'])} | |")
     print(f"| inlayHint, no history | | {ms(wo['inlay'])} | |")
     if peer and "hover" in peer:

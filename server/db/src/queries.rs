@@ -211,3 +211,30 @@ pub fn function_call_index(db: &dyn Db, workspace: Workspace) -> Arc<HashMap<Str
     }
     Arc::new(index)
 }
+
+/// The names of a file's functions, without positions (equal while edits move code).
+#[salsa::tracked(returns(clone))]
+pub fn file_function_names(db: &dyn Db, file: SourceFile) -> Arc<Vec<String>> {
+    let mut names: Vec<String> = file_function_calls(db, file)
+        .iter()
+        .map(|(name, _)| name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    Arc::new(names)
+}
+
+/// Every function name defined in the workspace: to tell a call that no longer resolves.
+#[salsa::tracked(returns(clone))]
+pub fn defined_function_names(
+    db: &dyn Db,
+    workspace: Workspace,
+) -> Arc<std::collections::HashSet<String>> {
+    Arc::new(
+        workspace
+            .files(db)
+            .iter()
+            .flat_map(|&file| file_function_names(db, file).iter().cloned().collect::<Vec<_>>())
+            .collect(),
+    )
+}

@@ -30,10 +30,11 @@ pub(super) fn assists(
     let model = db::file_model(db, file);
     let touching = |r: TextRange| r.start <= range.end && range.start <= r.end;
     let mut unresolved: Vec<(&syntax::Test, &syntax::Call)> = Vec::new();
-    let mut defined: Option<HashSet<String>> = None;
+    let mut defined = None;
     for test in model.tests.iter().filter(|t| touching(t.range)) {
         for call in test.calls.iter().filter(|c| touching(c.range)) {
-            let defined = defined.get_or_insert_with(|| defined_names(db, workspace));
+            let defined =
+                defined.get_or_insert_with(|| db::defined_function_names(db, workspace));
             if !defined.contains(&call.name) && !unresolved.iter().any(|(_, c)| c.name == call.name)
             {
                 unresolved.push((test, call));
@@ -98,21 +99,6 @@ pub(super) fn assists(
         });
     }
     out
-}
-
-/// Every function name defined in the workspace.
-fn defined_names(db: &RootDatabase, workspace: Workspace) -> HashSet<String> {
-    workspace
-        .files(db)
-        .iter()
-        .flat_map(|&f| {
-            db::file_model(db, f)
-                .functions
-                .iter()
-                .map(|g| g.name.clone())
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 struct Renamed {
