@@ -234,7 +234,12 @@ pub fn defined_function_names(
         workspace
             .files(db)
             .iter()
-            .flat_map(|&file| file_function_names(db, file).iter().cloned().collect::<Vec<_>>())
+            .flat_map(|&file| {
+                file_function_names(db, file)
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
             .collect(),
     )
 }

@@ -33,8 +33,7 @@ pub(super) fn assists(
     let mut defined = None;
     for test in model.tests.iter().filter(|t| touching(t.range)) {
         for call in test.calls.iter().filter(|c| touching(c.range)) {
-            let defined =
-                defined.get_or_insert_with(|| db::defined_function_names(db, workspace));
+            let defined = defined.get_or_insert_with(|| db::defined_function_names(db, workspace));
             if !defined.contains(&call.name) && !unresolved.iter().any(|(_, c)| c.name == call.name)
             {
                 unresolved.push((test, call));
