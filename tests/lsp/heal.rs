@@ -596,3 +596,123 @@ fn heal_a_test_that_never_flipped_gets_no_quarantine() {
             .contains("failed 2 of 4 runs")
     );
 }
+
+/// Replaces the fixture's fixed sleep through the real server; returns the project and the
+/// healed text.
+fn replace_sleep(lang: &Lang) -> (tempfile::TempDir, String) {
+    let dir = project(lang);
+    let root = dir.path().to_owned();
+    let file = root.join(lang.test_file);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut server = Server::start(&root, capabilities());
+    let sleep = diagnostic(&mut server, &file, "fixed-sleep", lang.sleeping);
+    let actions = quick_fixes(&mut server, &file, &sleep);
+    let action = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .unwrap_or_else(|| panic!("a preferred fix: {actions:#?}"));
+    assert_eq!(action["diagnostics"][0], sleep);
+    assert!(action.get("command").is_none(), "nothing to run after it");
+    let edits = action["edit"]["changes"][uri(&file)].as_array().unwrap();
+    let healed = apply(&text, edits);
+    std::fs::write(&file, &healed).unwrap();
+
+    // The sleep is gone from the test, and the wait brings no smell back.
+    server.change(&file, 2, json!([{ "text": healed }]));
+    let published = server.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&file) && p["version"] == 2
+    });
+    let left: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "fixed-sleep")
+        .collect();
+    assert!(left.is_empty(), "{left:#?}\n{healed}");
+    (dir, healed)
+}
+
+#[test]
+fn heal_sleep_python() {
+    let (dir, healed) = replace_sleep(&PYTHON);
+    assert!(
+        healed.contains("    _wait_until(_check, timeout=1.0)\n"),
+        "{healed}"
+    );
+    if runner_tests() {
+        let out = Command::new(fixtures().join(".venv/bin/pytest"))
+            .current_dir(dir.path())
+            .args(["tests/test_pricing.py::test_sleeps_briefly"])
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        assert!(out.status.success(), "{text}{}", stderr(&out));
+        assert!(text.contains("1 passed"), "{text}");
+    }
+}
+
+#[test]
+fn heal_sleep_go() {
+    let (dir, healed) = replace_sleep(&GO);
+    assert!(
+        healed.contains("time.Now().Add(1 * time.Second)"),
+        "{healed}"
+    );
+    if runner_tests() {
+        let out = go(dir.path())
+            .args(["test", "-count=1", "-v", "-run", "^TestSleepsBriefly$", "."])
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        assert!(out.status.success(), "{text}{}", stderr(&out));
+        assert!(text.contains("--- PASS: TestSleepsBriefly"), "{text}");
+    }
+}
+
+#[test]
+fn heal_sleep_javascript() {
+    let (dir, healed) = replace_sleep(&JAVASCRIPT);
+    assert!(healed.contains("await waitUntil(() => {"), "{healed}");
+    if runner_tests() {
+        let out = Command::new(fixtures().join("javascript/node_modules/.bin/jest"))
+            .current_dir(dir.path())
+            .args(["--json", "__tests__/pricing.test.js"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        assert_eq!(js_status(&stdout(&out), "sleeps briefly"), "passed");
+    }
+}
+
+#[test]
+fn heal_sleep_typescript() {
+    let (dir, healed) = replace_sleep(&TYPESCRIPT);
+    assert!(healed.contains("await vi.waitFor(() => {"), "{healed}");
+    assert!(
+        healed.contains("import { vi, describe, expect, it } from \"vitest\";"),
+        "{healed}"
+    );
+    if runner_tests() {
+        let out = vitest(dir.path())
+            .args(["src/pricing.test.ts"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        assert_eq!(js_status(&stdout(&out), "sleeps briefly"), "passed");
+    }
+}
+
+#[test]
+fn heal_sleep_rust() {
+    let (dir, healed) = replace_sleep(&RUST);
+    assert!(
+        healed.contains("wait_until(Duration::from_millis(1000), || {"),
+        "{healed}"
+    );
+    if runner_tests() {
+        let out = cargo_test(dir.path(), "sleeps_briefly").output().unwrap();
+        let text = stdout(&out);
+        assert!(out.status.success(), "{text}{}", stderr(&out));
+        assert!(text.contains("test tests::sleeps_briefly ... ok"), "{text}");
+    }
+}

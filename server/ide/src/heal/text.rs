@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use syntax::{TextRange, TextSize};
+use syntax::{Language, TextRange, TextSize};
 
 pub(super) fn range(start: usize, end: usize) -> TextRange {
     TextRange::new(start as TextSize, end as TextSize)
@@ -88,6 +88,121 @@ pub(super) fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// Where the statement starting at `start` ends (exclusive): at a `;` outside brackets
+/// (included), else at the end of the line where every bracket is closed and the line does not
+/// go on. Strings and comments are skipped. `None` when the text ends inside a bracket.
+pub(super) fn statement_end(text: &str, start: usize, language: Language) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth: i32 = 0;
+    let mut i = start;
+    let hash_comments = language == Language::Python;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth < 0 {
+                    // The block around the statement closes: the statement ended before.
+                    return Some(trim_end(text, start, i));
+                }
+            }
+            b'"' | b'\'' | b'`' => {
+                if c == b'\'' && language == Language::Rust && is_rust_lifetime(bytes, i) {
+                    i += 1;
+                    continue;
+                }
+                i = string_end(text, i, language)?;
+                continue;
+            }
+            b'#' if hash_comments => {
+                i = line_end(text, i);
+                continue;
+            }
+            b'/' if !hash_comments && bytes.get(i + 1) == Some(&b'/') => {
+                i = line_end(text, i);
+                continue;
+            }
+            b'/' if !hash_comments && bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map(|e| i + 2 + e + 2)?;
+                continue;
+            }
+            // Go writes `;` only in headers (`if x := f(); x > 0 {`), where it ends nothing.
+            b';' if depth == 0 && !matches!(language, Language::Python | Language::Go) => {
+                return Some(i + 1);
+            }
+            b'\n' if depth == 0 => {
+                let line = text[line_start(text, i)..i].trim_end();
+                let continues = line.ends_with('\\')
+                    || (language != Language::Python
+                        && [".", ",", "&&", "||", "+", "-", "=", "=>"]
+                            .iter()
+                            .any(|op| line.ends_with(op)));
+                let next = text[i + 1..].trim_start();
+                let chained = language != Language::Python && next.starts_with('.');
+                if !continues && !chained {
+                    return Some(trim_end(text, start, i));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (depth == 0).then(|| trim_end(text, start, text.len()))
+}
+
+fn trim_end(text: &str, start: usize, end: usize) -> usize {
+    start + text[start..end].trim_end().len()
+}
+
+fn is_rust_lifetime(bytes: &[u8], i: usize) -> bool {
+    // `'a` not followed by a closing quote within two characters (`'a'`, `'\n'` are chars).
+    bytes.get(i + 2) != Some(&b'\'') && bytes.get(i + 1) != Some(&b'\\')
+}
+
+/// The offset after the string literal opening at `open`.
+fn string_end(text: &str, open: usize, language: Language) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = bytes[open];
+    let triple = language == Language::Python
+        && bytes.get(open + 1) == Some(&quote)
+        && bytes.get(open + 2) == Some(&quote);
+    if triple {
+        let delim = &text[open..open + 3];
+        return text[open + 3..].find(delim).map(|e| open + 3 + e + 3);
+    }
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote => return Some(i + 1),
+            b'\n' if quote != b'`' => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The start of the next statement after `offset`: the first character that is not
+/// whitespace or in a comment.
+pub(super) fn next_code(text: &str, mut offset: usize, language: Language) -> Option<usize> {
+    loop {
+        let rest = &text[offset..];
+        let trimmed = rest.trim_start();
+        offset += rest.len() - trimmed.len();
+        let comment = if language == Language::Python {
+            trimmed.starts_with('#')
+        } else {
+            trimmed.starts_with("//")
+        };
+        if comment {
+            offset = line_end(text, offset);
+            continue;
+        }
+        return (!trimmed.is_empty()).then_some(offset);
+    }
+}
+
 /// The text of the nearest of `names` in the directory of `file` or one above it, stopping at
 /// a repository root (`.git`). Each file is read only up to 1 MiB.
 pub(super) fn project_file(file: &Path, names: &[&str]) -> Vec<String> {
@@ -112,6 +227,29 @@ pub(super) fn project_file(file: &Path, names: &[&str]) -> Vec<String> {
         dir = d.parent();
     }
     out
+}
+
+/// A name not yet defined in `text`: `base`, else `base_2`, `base_3`, ...
+pub(super) fn fresh_name(text: &str, base: &str, defined: impl Fn(&str, &str) -> bool) -> String {
+    if !defined(text, base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !defined(text, name))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+/// Whether `word` occurs in `text` as a whole identifier right after `prefix`
+/// (`def `, `fn `, `function `).
+pub(super) fn defines(text: &str, prefix: &str, word: &str) -> bool {
+    let needle = format!("{prefix}{word}");
+    text.match_indices(&needle).any(|(at, _)| {
+        let after = text[at + needle.len()..].chars().next();
+        let before = text[..at].chars().next_back();
+        !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// Python: the name under which module `module` is imported at the top level (`import x`,
@@ -182,6 +320,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn statements_end_at_semicolons_or_at_a_line_with_every_bracket_closed() {
+        let text = "assert_eq!(\n    f(1),\n    2\n);\nnext();";
+        assert_eq!(
+            &text[..statement_end(text, 0, Language::Rust).unwrap()],
+            "assert_eq!(\n    f(1),\n    2\n);"
+        );
+        let go = "if f(8) != 4 {\n\tt.Fatal(\"x }\")\n}\nnext()";
+        assert_eq!(
+            &go[..statement_end(go, 0, Language::Go).unwrap()],
+            "if f(8) != 4 {\n\tt.Fatal(\"x }\")\n}"
+        );
+        let py = "assert f(\n  1) == 2  # ok\nx = 1";
+        assert_eq!(
+            &py[..statement_end(py, 0, Language::Python).unwrap()],
+            "assert f(\n  1) == 2  # ok"
+        );
+        let js = "expect(a)\n  .toBe(1)\nfoo()";
+        assert_eq!(
+            &js[..statement_end(js, 0, Language::JavaScript).unwrap()],
+            "expect(a)\n  .toBe(1)"
+        );
+        assert_eq!(statement_end("f(1", 0, Language::Rust), None);
+    }
+
+    #[test]
     fn quoted_strings_escape_quotes_and_backslashes() {
         assert_eq!(quoted("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c d\"");
     }
@@ -214,5 +377,14 @@ mod tests {
             python_import_alias("from pytest import mark\n", "pytest"),
             None
         );
+    }
+
+    #[test]
+    fn fresh_names_avoid_every_existing_definition() {
+        let text = "def _wait_until():\n    pass\ndef _wait_until_2(): pass\n";
+        let defined = |t: &str, n: &str| defines(t, "def ", n);
+        assert_eq!(fresh_name(text, "_wait_until", defined), "_wait_until_3");
+        assert_eq!(fresh_name(text, "_check", defined), "_check");
+        assert!(!defines("def _wait_untilx(): pass", "def ", "_wait_until"));
     }
 }
