@@ -159,9 +159,11 @@ fn around(text: &str, language: Language, test: &Test, sleep: &Sleep) -> Option<
     if stmt_end < sleep.range.end as usize {
         return None;
     }
-    // Nothing else on the sleep's last line.
+    // Nothing else on the sleep's last line but a comment (which goes with it).
     let end_of_line = line_end(text, stmt_end);
-    if !text[stmt_end..end_of_line].trim().is_empty() {
+    let rest = text[stmt_end..end_of_line].trim();
+    let comment = if language == Language::Python { "#" } else { "//" };
+    if !rest.is_empty() && !rest.starts_with(comment) {
         return None;
     }
     let next = next_code(text, stmt_end, language)?;
@@ -931,7 +933,7 @@ mod tests {
     #[test]
     fn python_polls_the_assertion_with_a_helper_added_once() {
         let text =
-            "import time\n\n\ndef test_ready():\n    time.sleep(0.02)\n    assert ready() == 4\n";
+            "import time\n\n\ndef test_ready():\n    time.sleep(0.02)  # long enough?\n    assert ready() == 4\n";
         let out = fixed(Language::Python, "test_a.py", text);
         expect_test::expect![[r#"
             import time
