@@ -162,7 +162,11 @@ fn around(text: &str, language: Language, test: &Test, sleep: &Sleep) -> Option<
     // Nothing else on the sleep's last line but a comment (which goes with it).
     let end_of_line = line_end(text, stmt_end);
     let rest = text[stmt_end..end_of_line].trim();
-    let comment = if language == Language::Python { "#" } else { "//" };
+    let comment = if language == Language::Python {
+        "#"
+    } else {
+        "//"
+    };
     if !rest.is_empty() && !rest.starts_with(comment) {
         return None;
     }
@@ -932,8 +936,7 @@ mod tests {
 
     #[test]
     fn python_polls_the_assertion_with_a_helper_added_once() {
-        let text =
-            "import time\n\n\ndef test_ready():\n    time.sleep(0.02)  # long enough?\n    assert ready() == 4\n";
+        let text = "import time\n\n\ndef test_ready():\n    time.sleep(0.02)  # long enough?\n    assert ready() == 4\n";
         let out = fixed(Language::Python, "test_a.py", text);
         expect_test::expect![[r#"
             import time
