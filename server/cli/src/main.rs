@@ -111,6 +111,10 @@ enum Command {
         /// Colour the human output: by default only on a terminal, and never with NO_COLOR set.
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// The history whose quarantined tests are listed (default: .testlens/history.db in
+        /// PATH, or TESTLENS_DB).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
 }
 
@@ -128,6 +132,8 @@ fn parse_format(name: &str) -> Result<reports::Format, String> {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -233,11 +239,12 @@ fn main() -> ExitCode {
             path,
             format,
             color,
+            db,
         } => {
             if let Some(code) = init_logging(None, "warn") {
                 return code;
             }
-            check::run(&path, format, color)
+            check::run(&path, format, color, db.as_deref())
         }
     }
 }

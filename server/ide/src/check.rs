@@ -1,11 +1,12 @@
 //! The report of `testlens check`: counts per language and every smell, for a terminal or CI.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use db::{RootDatabase, Workspace};
 use serde::Serialize;
-use syntax::PositionEncoding;
+use syntax::{MarkerKind, PositionEncoding};
 
 use crate::diagnostics::{Diagnostic, Severity, smells};
 
@@ -37,6 +38,25 @@ pub struct CheckReport {
     pub diagnostics: Vec<ReportedDiagnostic>,
     /// Files whose parse had errors (what could be recovered is still counted).
     pub files_with_syntax_errors: Vec<PathBuf>,
+    /// Tests put in quarantine (from the history), oldest first.
+    pub quarantined: Vec<QuarantinedTest>,
+}
+
+/// A test put in quarantine, as the history recorded it and as the code has it now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuarantinedTest {
+    /// Relative to the workspace root.
+    pub file: String,
+    /// The test's full name (`suite > name`).
+    pub name: String,
+    pub reason: String,
+    /// Seconds since the Unix epoch.
+    pub since: i64,
+    /// Where the test's name is now (1-based line and column), if the test is still there.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    /// Whether the code still skips it; `None` when the test is not found.
+    pub skipped: Option<bool>,
 }
 
 impl CheckReport {
@@ -93,4 +113,42 @@ pub(crate) fn check(db: &RootDatabase, workspace: Workspace) -> CheckReport {
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     report.files_with_syntax_errors.sort();
     report
+}
+
+/// Finds each quarantined test in the workspace: its place, and whether it is still skipped
+/// (by its own marker or an enclosing suite's).
+pub(crate) fn locate_quarantined(
+    db: &RootDatabase,
+    files: &HashMap<Arc<Path>, db::SourceFile>,
+    root: &Path,
+    records: Vec<store::Quarantine>,
+) -> Vec<QuarantinedTest> {
+    records
+        .into_iter()
+        .map(|q| {
+            let found = files.get(root.join(&q.file).as_path()).and_then(|file| {
+                let model = db::file_model(db, *file);
+                let test = model.tests.iter().find(|t| t.full_name() == q.name)?;
+                let at = file
+                    .text(db)
+                    .line_col(test.name_range.start, PositionEncoding::Utf32);
+                let skip = |m: &syntax::Marker| m.kind == MarkerKind::Skip;
+                let skipped = test.markers.iter().any(skip)
+                    || model
+                        .suites
+                        .iter()
+                        .any(|s| s.range.contains_range(test.range) && s.markers.iter().any(skip));
+                Some((at.line + 1, at.col + 1, skipped))
+            });
+            QuarantinedTest {
+                file: q.file,
+                name: q.name,
+                reason: q.reason,
+                since: q.created_at,
+                line: found.map(|f| f.0),
+                column: found.map(|f| f.1),
+                skipped: found.map(|f| f.2),
+            }
+        })
+        .collect()
 }

@@ -31,8 +31,9 @@ use db::{RootDatabase, Setter, SourceFile, Workspace};
 use syntax::{FileContext, Framework, Language};
 
 pub use assists::{Assist, AssistCommand, AssistKind, FileEdit, apply_edits};
-pub use check::{CheckReport, LanguageCounts, ReportedDiagnostic};
+pub use check::{CheckReport, LanguageCounts, QuarantinedTest, ReportedDiagnostic};
 pub use diagnostics::{Diagnostic, DiagnosticCode, Related, Severity};
+pub use heal::{RECORD_QUARANTINE, record_quarantine};
 pub use history::{History, HistoryConfig};
 pub use hover::HoverResult;
 pub use inlay_hints::{COMPLEXITY_TOOLTIP, HintsShown, InlayHint, InlayHintKind};
@@ -535,6 +536,16 @@ impl Analysis {
     pub fn check(&self, threads: usize) -> Cancellable<CheckReport> {
         self.prime(threads, &|_, _| {})?;
         self.with_db(|db| check::check(db, self.workspace))
+    }
+
+    /// The quarantined tests recorded in the history (`records`, files relative to `root`),
+    /// each with where the test is now and whether it is still skipped there.
+    pub fn quarantined(
+        &self,
+        root: &Path,
+        records: Vec<store::Quarantine>,
+    ) -> Cancellable<Vec<QuarantinedTest>> {
+        self.with_db(|db| check::locate_quarantined(db, &self.files, root, records))
     }
 
     /// The JavaScript framework of a file, where known.

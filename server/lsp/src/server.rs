@@ -114,6 +114,11 @@ impl Server {
         Server { state }
     }
 
+    /// The shared state, for the command modules (`generate`, `heal`).
+    pub(crate) fn state(&self) -> &Arc<State> {
+        &self.state
+    }
+
     /// Runs `f` on a snapshot taken after every edit received so far, on a blocking thread,
     /// catching cancellation (→ `ContentModified`) and panics (→ `InternalError`, logged).
     async fn read<T, F>(&self, method: &'static str, f: F) -> jsonrpc::Result<T>

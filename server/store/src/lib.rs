@@ -11,6 +11,7 @@
 
 mod blob;
 mod ingest_lock;
+mod quarantine;
 mod recent;
 mod schema;
 
@@ -25,6 +26,7 @@ use rusqlite::{
 
 pub use blob::{decode_lines, encode_lines};
 pub use ingest_lock::{IngestGuard, ingest_lock_path, ingest_running};
+pub use quarantine::Quarantine;
 pub use recent::{
     LastPass, LatestCoverage, Recent, RecentFailure, RecentResult, RecentRun, TestCoverage,
     TestHistory,

@@ -3,7 +3,7 @@
 
 use rusqlite::Transaction;
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
     // 0 → 1
@@ -86,6 +86,19 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
     );
     -- The newest coverage of each file without reading every run's.
     CREATE INDEX coverage_by_path ON coverage (path, test_id);
+    ",
+    // 2 → 3
+    "
+    -- Tests put in quarantine (skipped on purpose because they are flaky), by the file and
+    -- the full name the code model gives them: one row per test, the first time kept.
+    CREATE TABLE quarantine (
+        id          INTEGER PRIMARY KEY,
+        file        TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        UNIQUE (file, name)
+    );
     ",
 ];
 

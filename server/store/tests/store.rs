@@ -508,7 +508,10 @@ fn a_reader_upgrades_an_older_history_and_refuses_a_missing_one() {
     let path = dir.path().join("h.db");
     drop(open(&path));
     sqlite(&path)
-        .execute_batch("DROP TABLE sources; DROP INDEX coverage_by_path; PRAGMA user_version = 1")
+        .execute_batch(
+            "DROP TABLE quarantine; DROP TABLE sources; DROP INDEX coverage_by_path;
+             PRAGMA user_version = 1",
+        )
         .unwrap();
     let reader = Store::open_reader(&path, Duration::from_secs(1)).unwrap();
     assert_eq!(
@@ -612,4 +615,110 @@ fn reading_only_what_came_in_since_equals_reading_it_all() {
     // Pruning drops runs a reader still holds: it must read everything again.
     store.prune(2).unwrap();
     assert_eq!(reader.recent_since(&prev, 3).unwrap(), None);
+}
+
+#[test]
+fn a_quarantine_is_recorded_once_keeps_its_date_and_can_be_released() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut store = open(&path);
+    let first = store
+        .quarantine(
+            "tests/test_pricing.py",
+            "test_flaky",
+            "flaky: failed 2 of 4 runs",
+            100,
+        )
+        .unwrap();
+    assert_eq!(first.created_at, 100);
+    let again = store
+        .quarantine(
+            "tests/test_pricing.py",
+            "test_flaky",
+            "flaky: failed 3 of 5 runs",
+            200,
+        )
+        .unwrap();
+    assert_eq!(again.created_at, 100, "the first date is kept");
+    assert_eq!(
+        again.reason, "flaky: failed 3 of 5 runs",
+        "the newest reason wins"
+    );
+    store
+        .quarantine("src/lib.rs", "tests::other", "flaky", 150)
+        .unwrap();
+    drop(store);
+
+    let reader = Store::open_reader(&path, Duration::from_secs(1)).unwrap();
+    let all = reader.quarantined().unwrap();
+    let names: Vec<(&str, i64)> = all
+        .iter()
+        .map(|q| (q.name.as_str(), q.created_at))
+        .collect();
+    assert_eq!(
+        names,
+        [("test_flaky", 100), ("tests::other", 150)],
+        "oldest first"
+    );
+    assert_eq!(
+        reader
+            .quarantine_of("src/lib.rs", "tests::other")
+            .unwrap()
+            .map(|q| q.reason),
+        Some("flaky".to_owned())
+    );
+    drop(reader);
+
+    let mut store = open(&path);
+    assert!(store.release("src/lib.rs", "tests::other").unwrap());
+    assert!(!store.release("src/lib.rs", "tests::other").unwrap());
+    assert_eq!(store.quarantined().unwrap().len(), 1);
+}
+
+#[test]
+fn a_version_2_history_gets_the_quarantine_table_and_keeps_its_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut store = open(&path);
+    store
+        .write_file(&meta("run-1", 100), &report("junit.xml"), |w| {
+            w.result(&result("t::a", Status::Passed))
+        })
+        .unwrap();
+    drop(store);
+    sqlite(&path)
+        .execute_batch("DROP TABLE quarantine; PRAGMA user_version = 2")
+        .unwrap();
+    let mut store = open(&path);
+    assert_eq!(
+        store.runs().unwrap().len(),
+        1,
+        "the run survives the upgrade"
+    );
+    store.quarantine("f.py", "t", "flaky", 1).unwrap();
+    drop(store);
+    assert_eq!(rusqlite_check(&path).1, 3);
+}
+
+#[test]
+fn quarantining_into_a_locked_history_waits_then_says_it_is_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    drop(open(&path));
+    let holder = sqlite(&path);
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut store = Store::open(
+        &path,
+        &OpenOptions {
+            busy_timeout: Duration::from_millis(300),
+            read_only: false,
+        },
+    )
+    .unwrap();
+    let started = Instant::now();
+    let err = store.quarantine("f.py", "t", "flaky", 1).unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    assert!(started.elapsed() >= Duration::from_millis(250), "it waited");
+    holder.execute_batch("ROLLBACK").unwrap();
+    store.quarantine("f.py", "t", "flaky", 1).unwrap();
 }

@@ -6,6 +6,9 @@ mod expected;
 mod quarantine;
 mod rename;
 mod sleep;
+mod text;
+
+pub use quarantine::{RECORD_QUARANTINE, record_quarantine};
 
 use db::{RootDatabase, SourceFile, Workspace};
 use syntax::TextRange;
