@@ -100,7 +100,7 @@ fn cases() -> Vec<Case> {
                     .args(["test", "--lib", "line_total_multiplies_price_by_qty"])
                     .env(
                         "CARGO_TARGET_DIR",
-                        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-fixture-rust"),
+                        Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-fixture-rust"),
                     );
                 c
             },
