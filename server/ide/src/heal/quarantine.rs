@@ -102,6 +102,7 @@ pub(super) fn assists(
                     ],
                 }),
                 preferred: fix.preferred,
+                disabled: None,
             });
         }
     }
