@@ -64,6 +64,16 @@ class Case:
     env: dict = dataclasses.field(default_factory=dict)
     # Ingest the fixture's run-1..run-4 reports first (history diagnostics need them).
     history: bool = False
+    # After `setup`, with the binary: a git history and runs of its own (the expected-value
+    # cases ingest a passing run, commit the intended change, ingest the run after it).
+    prepare: Optional[Callable[[Path, Path], None]] = None
+    # For a fix offered at a cursor rather than on a diagnostic (`code` None): text on the
+    # line where the cursor goes (its second character).
+    cursor: Optional[str] = None
+    # The fix to take, by the start of its title (default: the preferred one), and text the
+    # diagnostic's message must have before the fix is asked for (a verdict, say).
+    title: Optional[str] = None
+    message_has: Optional[str] = None
 
 
 def append(path: Path, text: str) -> None:
@@ -202,9 +212,127 @@ def quarantine_cases() -> list[Case]:
     ]
 
 
+# Changed return values with updated intent: each fixture's line total gains `+ 1` (the
+# fixture's reports/regression/change.diff, committed), after a passing run-1; the run after
+# the change (reports/regression/, the real runner's output) failed the tests that reach it.
+# The fix writes the new value into the assertion. Without the change in the workspace, the
+# same failure is a regression: the fix must be refused ("refused", reported apart).
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=b", "-c", "user.email=b@example.com",
+                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+
+
+def regression_history(change: bool) -> Callable[[Path, Path], None]:
+    def prepare(root: Path, binary: Path) -> None:
+        git(root, "init", "-q")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "fixture")
+        subprocess.run([str(binary), "ingest", "--run-id", "run-1", "reports/run-1"], cwd=root,
+                       check=True, capture_output=True)
+        if change:
+            git(root, "apply", "reports/regression/change.diff")
+            git(root, "commit", "-q", "-am", "the line total adds one")
+        subprocess.run([str(binary), "ingest", "--run-id", "regression", "reports/regression"],
+                       cwd=root, check=True, capture_output=True)
+    return prepare
+
+
+EXPECTED = [
+    # (language, file, assertion line text, runner's test name)
+    ("python", "tests/test_pricing.py", "assert line_total(50, 3) == 150",
+     "tests/test_pricing.py::test_line_total"),
+    ("python", "tests/test_cart.py", "self.assertEqual(cart.total(), 250)",
+     "tests/test_cart.py::CartTestCase::test_total"),
+    ("go", "pricing_test.go", 't.Errorf("LineTotal = %d, want 150", got)', "TestLineTotal"),
+    ("javascript", "__tests__/pricing.test.js", "expect(lineTotal(apple(3))).toBe(150);",
+     "multiplies price by quantity"),
+    ("typescript", "src/pricing.test.ts", "expect(lineTotal(apple(3))).toBe(150);",
+     "multiplies price by quantity"),
+    ("rust", "src/lib.rs", "assert_eq!(line_total(&apple(3)), 150);",
+     "tests::line_total_multiplies_price_by_qty"),
+]
+
+
+def expected_cases() -> list[Case]:
+    out = []
+    for language, file, line, test in EXPECTED:
+        out.append(Case("expected", language, f"intended change: {test.split('::')[-1]}",
+                        language, file, "broken-test", line, test, "passed",
+                        prepare=regression_history(True), title="Update the expected value",
+                        message_has="likely regression"))
+    for language, file, line, test in EXPECTED[:1] + EXPECTED[2:3]:
+        out.append(Case("expected", language, "no change: a regression", language, file,
+                        "broken-test", line, test, "refused", prepare=regression_history(False),
+                        title="Update the expected value", message_has="likely"))
+    return out
+
+
+# Renamed functions: the line total renamed in the code (not in the tests); the fix is offered
+# at the test's call of the old name.
+
+RENAMES = [
+    # (language, old, new, code files, test file, call line text, test)
+    ("python", "line_total", "line_subtotal", ["shop/pricing.py", "shop/cart.py"],
+     "tests/test_pricing.py", "assert line_total(50, 3) == 150",
+     "tests/test_pricing.py::test_line_total"),
+    ("go", "LineTotal", "LineSubtotal", ["pricing.go", "cart.go"], "pricing_test.go",
+     "got := LineTotal(", "TestLineTotal"),
+    ("javascript", "lineTotal", "lineSubtotal", ["src/pricing.js", "src/cart.js"],
+     "__tests__/pricing.test.js", "expect(lineTotal(apple(3)))", "multiplies price by quantity"),
+    ("typescript", "lineTotal", "lineSubtotal", ["src/pricing.ts", "src/cart.ts"],
+     "src/pricing.test.ts", "expect(lineTotal(apple(3)))", "multiplies price by quantity"),
+    ("rust", "line_total", "line_subtotal", ["src/lib.rs"], "src/lib.rs",
+     "assert_eq!(line_total(&apple(3)), 150);", "tests::line_total_multiplies_price_by_qty"),
+]
+
+
+def rename_in(root: Path, files: list[str], old: str, new: str, language: str) -> None:
+    pattern = re.compile(rf"(?<![\w$]){re.escape(old)}(?![\w$])")
+    for f in files:
+        path = root / f
+        text = path.read_text(encoding="utf-8")
+        cut = text.find("#[cfg(test)]") if language == "rust" else -1
+        head, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, "")
+        path.write_text(pattern.sub(new, head) + tail, encoding="utf-8")
+
+
+def rename_cases() -> list[Case]:
+    out = []
+    for language, old, new, files, test_file, line, test in RENAMES:
+        def setup(root: Path, files=files, old=old, new=new, language=language) -> None:
+            git(root, "init", "-q")
+            git(root, "add", "-A")
+            git(root, "commit", "-q", "-m", "fixture")
+            rename_in(root, files, old, new, language)
+        out.append(Case("rename", language, f"{old} -> {new}", language, test_file, None, line,
+                        test, "passed", setup=setup, cursor=old))
+    return out
+
+
+# Focused tests: a `.only` added to one test of a file skips the others; the fix removes it.
+
+
+def focus_cases() -> list[Case]:
+    out = []
+    for language, file in (("javascript", "__tests__/pricing.test.js"),
+                           ("typescript", "src/pricing.test.ts")):
+        out.append(Case("focus", language, "it.only on a sibling", language, file,
+                        "focused-test", 'it.only("multiplies price by quantity"',
+                        "charges guests a surcharge", "passed",
+                        setup=lambda r, file=file: replace(r / file,
+                                                           'it("multiplies price by quantity"',
+                                                           'it.only("multiplies price by quantity"')))
+    return out
+
+
 KINDS: dict[str, Callable[[], list[Case]]] = {
     "sleep": sleep_cases,
     "quarantine": quarantine_cases,
+    "expected": expected_cases,
+    "rename": rename_cases,
+    "focus": focus_cases,
 }
 
 REPORTS = {
@@ -391,6 +519,21 @@ def heal(binary: Path, root: Path, case: Case) -> tuple[Optional[str], str]:
         lsp.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": case.language, "version": 1, "text": text}})
         found = []
+        if case.code is None:
+            # A fix at a cursor: wait for the index, then ask at the name.
+            column = text.splitlines()[line].index(case.cursor) + 1
+            deadline = time.monotonic() + 60
+            while True:
+                actions = lsp.request("textDocument/codeAction", {
+                    "textDocument": {"uri": uri},
+                    "range": {"start": {"line": line, "character": column},
+                              "end": {"line": line, "character": column}},
+                    "context": {"diagnostics": [], "only": ["quickfix"]},
+                }) or []
+                if actions or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            return apply_preferred(lsp, path, uri, text, actions, case.title)
 
         def match(m):
             if m.get("method") != "textDocument/publishDiagnostics":
@@ -399,7 +542,8 @@ def heal(binary: Path, root: Path, case: Case) -> tuple[Optional[str], str]:
                 return False
             found[:] = [d for d in m["params"]["diagnostics"]
                         if d.get("code") == case.code and d["range"]["start"]["line"] <= line
-                        <= d["range"]["end"]["line"]]
+                        <= d["range"]["end"]["line"]
+                        and (case.message_has is None or case.message_has in d["message"])]
             return bool(found)
 
         try:
@@ -412,19 +556,33 @@ def heal(binary: Path, root: Path, case: Case) -> tuple[Optional[str], str]:
             "range": diagnostic["range"],
             "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
         }) or []
-        preferred = [a for a in actions if a.get("isPreferred")]
-        if not preferred:
-            return None, "no fix offered"
-        action = preferred[0]
-        edits = action.get("edit", {}).get("changes", {}).get(uri, [])
-        path.write_text(apply_edits(text, edits), encoding="utf-8")
-        command = action.get("command")
-        if command:
-            lsp.request("workspace/executeCommand",
-                        {"command": command["command"], "arguments": command["arguments"]})
-        return action["title"], ""
+        return apply_preferred(lsp, path, uri, text, actions, case.title)
     finally:
         lsp.close()
+
+
+def apply_preferred(lsp: Lsp, path: Path, uri: str, text: str, actions: list,
+                    title: Optional[str] = None) -> tuple[Optional[str], str]:
+    """Applies the preferred action, or the one whose title starts with `title` (and runs its
+    command, as a client does). A fix shown disabled is a refusal: (None, "refused: <reason>")."""
+    if title is not None:
+        actions = [a for a in actions if a.get("title", "").startswith(title)]
+        preferred = [a for a in actions if not a.get("disabled")]
+    else:
+        preferred = [a for a in actions if a.get("isPreferred") and not a.get("disabled")]
+    if not preferred:
+        refused = [a for a in actions if a.get("disabled")]
+        if refused:
+            return None, "refused: " + refused[0]["disabled"]["reason"]
+        return None, "no fix offered"
+    action = preferred[0]
+    edits = action.get("edit", {}).get("changes", {}).get(uri, [])
+    path.write_text(apply_edits(text, edits), encoding="utf-8")
+    command = action.get("command")
+    if command:
+        lsp.request("workspace/executeCommand",
+                    {"command": command["command"], "arguments": command["arguments"]})
+    return action["title"], ""
 
 
 def copy_fixture(name: str, to: Path) -> Path:
@@ -467,10 +625,17 @@ def main() -> int:
             case.setup(root)
             if case.history:
                 ingest(binary, root, case.language)
+            if case.prepare:
+                case.prepare(root, binary)
             before = run_test(case, root, tmp)
             title, note = heal(binary, root, case)
             after = run_test(case, root, tmp) if title else before
-        healed = title is not None and after == case.expected
+        if case.expected == "refused":
+            # Rightly refused: no fix applied, and the refusal says why.
+            after = "refused" if note.startswith("refused") else after
+            healed = title is None and after == "refused"
+        else:
+            healed = title is not None and after == case.expected
         results.append({
             "kind": case.kind, "language": case.language, "case": case.name,
             "test": case.test, "before": before, "fix": title, "after": after,
@@ -499,9 +664,17 @@ def main() -> int:
                          "healed": healed}
         print(f"{kind:<11} {'all':<11} {len(rows):>5} {summary[kind]['offered']:>11} "
               f"{healed:>7} {healed / len(rows):>6.0%}")
-    total = sum(r["healed"] for r in results)
-    print(f"{'all':<11} {'':<11} {len(results):>5} {'':>11} {total:>7} "
-          f"{total / max(len(results), 1):>6.0%}")
+    fixable = [r for r in results if r["expected"] != "refused"]
+    total = sum(r["healed"] for r in fixable)
+    print(f"{'all':<11} {'':<11} {len(fixable):>5} {'':>11} {total:>7} "
+          f"{total / max(len(fixable), 1):>6.0%}   (breakages the fix should heal)")
+    refusals = [r for r in results if r["expected"] == "refused"]
+    if refusals:
+        right = sum(r["healed"] for r in refusals)
+        print(f"{'refused':<11} {'':<11} {len(refusals):>5} {'':>11} {right:>7} "
+              f"{right / len(refusals):>6.0%}   (regressions the fix must refuse)")
+        summary["refusals"] = {"cases": len(refusals), "rightly_refused": right}
+    summary["healing"] = {"cases": len(fixable), "healed": total}
 
     out_dir = REPO / "target/bench-heal"
     out_dir.mkdir(parents=True, exist_ok=True)

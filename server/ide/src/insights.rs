@@ -541,7 +541,8 @@ fn broken(
     let recorded_source = record_source_hash(history, case, failure.run);
     let test_changed = recorded_source.is_some_and(|h| h != source_now);
     let covered = covered_functions(db, workspace, history, test, record.id);
-    let changed_since = |commit: &str| changed_since(history, &covered, commit);
+    let changed_since =
+        |commit: &str| changed_since(history, covered.as_deref().unwrap_or_default(), commit);
     let fail_commit = run.commit.as_deref();
     let changed_after_failure =
         test_changed || fail_commit.is_some_and(|c| !changed_since(c).is_empty());
@@ -565,6 +566,10 @@ fn broken(
     // The verdict: regression or flake, from what changed since it last passed.
     let verdict = match history.last_pass(record.id) {
         Some(pass) => match pass.commit.as_deref() {
+            Some(commit) if history.repo.is_some() && covered.is_none() => format!(
+                "it last passed at {}; what it covers is still being read",
+                short(commit)
+            ),
             Some(commit) if history.repo.is_some() => {
                 let changed = changed_since(commit);
                 if changed.is_empty() {
@@ -730,13 +735,16 @@ fn commit_time(history: &History, commit: &str) -> Option<i64> {
 
 /// The functions a test covers, as (file, its text, name, 0-based lines now): from per-test
 /// coverage where it was recorded, otherwise the functions it calls and the ones they call.
+///
+/// `None` when per-test coverage names a file that is on disk but not read into the workspace
+/// yet (the server is still indexing): what changed cannot be told, and no verdict is given.
 pub(crate) fn covered_functions(
     db: &RootDatabase,
     workspace: Workspace,
     history: &History,
     test: &Test,
     test_id: store::TestId,
-) -> Vec<Covered> {
+) -> Option<Vec<Covered>> {
     let mut out = Vec::new();
     let mut add = |f_file: SourceFile, f: &Function| {
         let Some(f_rel) = rel(history, db, f_file) else {
@@ -762,6 +770,9 @@ pub(crate) fn covered_functions(
                 .find(|f| history.relative(f.path(db)).as_deref() == Some(path.as_str()))
                 .copied()
             else {
+                if history.root.join(&path).is_file() {
+                    return None;
+                }
                 continue;
             };
             let model = db::file_model(db, f_file);
@@ -774,7 +785,7 @@ pub(crate) fn covered_functions(
                 }
             }
         }
-        return out;
+        return Some(out);
     }
     let mut names: Vec<String> = test.calls.iter().map(|c| c.name.clone()).collect();
     let direct = names.clone();
@@ -797,5 +808,5 @@ pub(crate) fn covered_functions(
             }
         }
     }
-    out
+    Some(out)
 }

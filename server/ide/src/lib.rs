@@ -156,7 +156,13 @@ impl AnalysisHost {
                 if added {
                     self.sync_workspace();
                 }
-                Vec::new()
+                // With a history, an open test's verdict depends on the code it covers, which
+                // may only now have been read.
+                if added && self.history.is_some() {
+                    self.open.iter().copied().collect()
+                } else {
+                    Vec::new()
+                }
             }
             Change::DiskChanged { path, file } => match file {
                 Some(file) => {
