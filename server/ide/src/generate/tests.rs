@@ -37,7 +37,7 @@ fn load(fixture: &str) -> (AnalysisHost, PathBuf, TextSize) {
 
 fn plan_of(
     analysis: &Analysis,
-    path: &PathBuf,
+    path: &Path,
     offset: TextSize,
     config: &GenerateConfig,
 ) -> Result<TestPlan, Refusal> {
