@@ -4,6 +4,7 @@ mod harness;
 
 mod bad_input;
 mod features;
+mod generate;
 mod history;
 mod indexing;
 mod ordering;
