@@ -854,12 +854,21 @@ fn rust_enum_variants(ty: &str, source: &str) -> Vec<String> {
 /// Drops repeated argument lists (keeping the first, most trusted), then caps the count. Stated
 /// examples are kept whatever the cap.
 pub(crate) fn dedup(inputs: Vec<Input>) -> Vec<Input> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut out: Vec<Input> = Vec::new();
     for input in inputs {
         let key = input.args.join("\u{1}");
-        if seen.insert(key) {
-            out.push(input);
+        match seen.get(&key) {
+            // A call the workspace makes that an example also states the result of.
+            Some(&i) => {
+                if out[i].stated.is_none() {
+                    out[i].stated = input.stated;
+                }
+            }
+            None => {
+                seen.insert(key, out.len());
+                out.push(input);
+            }
         }
     }
     let mut kept = Vec::new();
