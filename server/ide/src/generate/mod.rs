@@ -415,7 +415,21 @@ pub(crate) fn plan_named(
     config: &GenerateConfig,
 ) -> Result<TestPlan, Refusal> {
     let model = db::file_model(db, file);
-    let index = find_function(&model, name, offset).ok_or(Refusal::NoFunction)?;
+    let index = find_function(&model, name, offset)
+        .or_else(|| {
+            // At the start of a line whose function starts later on it (`export function f`,
+            // `pub fn f`, decorators aside): that function.
+            let text = file.text(db).to_string();
+            let line_end = text
+                .get(offset as usize..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(text.len(), |i| offset as usize + i) as TextSize;
+            model
+                .functions
+                .iter()
+                .position(|f| f.range.start >= offset && f.range.start <= line_end)
+        })
+        .ok_or(Refusal::NoFunction)?;
     build(db, workspace, file, &model, index, config)
 }
 

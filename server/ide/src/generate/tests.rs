@@ -370,3 +370,201 @@ fn a_test_with_no_assertable_outcome_is_refused() {
     let err = plan.render(&none, "t").unwrap_err();
     assert!(err.contains("no input"), "{err}");
 }
+
+#[test]
+fn typescript_vitest_test_is_appended_with_imports_extended_and_union_members_as_inputs() {
+    let plan = plan(
+        r#"
+//- /src/pricing.ts
+export type Tier = "guest" | "gold";
+export function lineTotal(n: number): number { return n; }
+export function ship$0(tier: Tier, express = false): number {
+  return tier === "gold" ? 0 : 600;
+}
+//- /src/pricing.test.ts
+import { describe, expect, it } from "vitest";
+import { lineTotal } from "./pricing";
+
+describe("pricing", () => {
+  it("works", () => {
+    expect(lineTotal(1)).toBe(1);
+  });
+});
+"#,
+    );
+    // Vitest is named by package.json in real projects; here the existing test's import says it.
+    assert_eq!(plan.framework, Framework::Vitest);
+    assert_eq!(&*plan.target.path, Path::new("/w/src/pricing.test.ts"));
+    let args: Vec<String> = plan.inputs.iter().map(|i| i.args.join(", ")).collect();
+    assert_eq!(
+        args,
+        ["\"guest\"", "\"gold\""],
+        "the default parameter is left out"
+    );
+    let (text, r) = rendered(
+        &plan,
+        &[
+            value("600"),
+            Some(Outcome::Raises {
+                kind: "Error".into(),
+                message: Some("no \"gold\"".into()),
+            }),
+        ],
+    );
+    assert!(text.starts_with("import { describe, expect, it, test } from \"vitest\";\nimport { lineTotal, ship } from \"./pricing\";\n"), "{text}");
+    assert!(text.ends_with("});\n\ntest(\"ship\", () => {\n  expect(ship(\"guest\")).toBe(600);\n  expect(() => ship(\"gold\")).toThrow(\"no \\\"gold\\\"\");\n});\n"), "{text}");
+    assert!(
+        matches!(&r.check.command, RunnerCommand::Vitest { file } if file == Path::new("/w/src/pricing.testlens-t1.test.ts"))
+    );
+}
+
+#[test]
+fn javascript_jest_project_with_tests_dir_gets_a_new_file_there_with_require() {
+    // Jest's globals do not name the runner (package.json does, outside this layer): chosen.
+    let (host, path, offset) = load(
+        r#"
+//- /src/cart.js
+"use strict";
+function total$0(items) {
+  return items.length;
+}
+module.exports = { total };
+//- /__tests__/other.test.js
+const { other } = require("../src/other");
+test("x", () => { expect(other()).toBe(1); });
+"#,
+    );
+    let config = GenerateConfig {
+        framework: None,
+        call_sites: true,
+    };
+    assert!(matches!(
+        plan_of(&host.analysis(), &path, offset, &config),
+        Err(Refusal::NoFramework(_))
+    ));
+    let config = GenerateConfig {
+        framework: Some(Framework::Jest),
+        call_sites: true,
+    };
+    let plan = plan_of(&host.analysis(), &path, offset, &config).unwrap();
+    assert_eq!(&*plan.target.path, Path::new("/w/__tests__/cart.test.js"));
+    assert!(!plan.target.exists);
+    let (text, _) = rendered(&plan, &[value("0")]);
+    assert_eq!(
+        text,
+        "\"use strict\";\n\nconst { total } = require(\"../src/cart\");\n\ntest(\"total\", () => {\n  expect(total([])).toBe(0);\n});\n"
+    );
+}
+
+#[test]
+fn go_table_driven_test_with_t_run_error_results_and_a_package_wide_unique_name() {
+    let plan = plan(
+        r#"
+//- /shop/cart.go
+package shop
+
+import "fmt"
+
+type Item struct {
+	Name string
+}
+
+func Parse$0Item(line string) (Item, error) {
+	if line == "" {
+		return Item{}, fmt.Errorf("empty")
+	}
+	return Item{Name: line}, nil
+}
+//- /shop/other_test.go
+package shop
+
+import "testing"
+
+func TestParseItem(t *testing.T) {}
+"#,
+    );
+    assert_eq!(plan.framework, Framework::GoTest);
+    assert_eq!(&*plan.target.path, Path::new("/w/shop/cart_test.go"));
+    assert_eq!(
+        plan.test_name, "TestParseItem_2",
+        "unique in the package, not only the file"
+    );
+    let outcomes: Vec<Option<Outcome>> = plan
+        .inputs
+        .iter()
+        .map(|i| {
+            if i.args[0] == "\"\"" {
+                Some(Outcome::Raises {
+                    kind: "error".into(),
+                    message: Some("empty".into()),
+                })
+            } else {
+                value(&format!("shop.Item{{Name:{}}}", i.args[0]))
+            }
+        })
+        .collect();
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(text.starts_with("package shop\n\nimport (\n\t\"reflect\"\n\t\"testing\"\n)\n\nfunc TestParseItem_2(t *testing.T) {\n\ttests := []struct {\n\t\tname    string\n\t\tline    string\n\t\twant    Item\n\t\twantErr string\n\t}{\n\t\t{name: \"empty\", line: \"\", wantErr: \"empty\"},\n\t\t{name: \"a\", line: \"a\", want: Item{Name:\"a\"}},\n"), "{text}");
+    assert!(
+        text.contains(
+            "\t\tt.Run(tt.name, func(t *testing.T) {\n\t\t\tgot, err := ParseItem(tt.line)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("if !reflect.DeepEqual(got, tt.want) {"),
+        "{text}"
+    );
+    assert!(
+        matches!(&r.check.command, RunnerCommand::GoTest { name, .. } if name == "TestParseItem_2")
+    );
+}
+
+#[test]
+fn rust_test_goes_into_the_existing_test_module_or_a_new_one() {
+    let fixture = r#"
+//- /src/lib.rs
+pub enum Tier { Guest, Gold }
+
+pub fn fee$0(tier: Tier, heavy: bool) -> u32 {
+    match tier { Tier::Gold if heavy => 0, _ => 600 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_works() {
+        assert_eq!(fee(Tier::Guest, false), 600);
+    }
+}
+"#;
+    let plan = plan(fixture);
+    assert_eq!(plan.framework, Framework::RustTest);
+    assert_eq!(&*plan.target.path, Path::new("/w/src/lib.rs"));
+    let args: Vec<String> = plan.inputs.iter().map(|i| i.args.join(", ")).collect();
+    assert_eq!(
+        args[0], "Tier::Guest, false",
+        "the call in the test comes first"
+    );
+    assert!(
+        args.contains(&"Tier::Gold, true".to_owned())
+            || args.contains(&"Tier::Gold, false".to_owned())
+    );
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("600")).collect();
+    let (text, _) = rendered(&plan, &outcomes);
+    assert!(
+        text.contains("    fn fee_works() {\n        assert_eq!(fee(Tier::Guest, false), 600);\n    }\n\n    #[test]\n    fn fee_examples() {\n        assert_eq!(fee(Tier::Guest, false), 600);\n"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with("    }\n}"),
+        "inside the module: {text}"
+    );
+    // Without a test module, one is created.
+    let bare = fixture[..fixture.find("#[cfg(test)]").unwrap()].to_owned();
+    let plan = self::plan(&bare);
+    let (text, _) = rendered(&plan, &vec![value("600"); plan.inputs.len()]);
+    assert!(text.contains("\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn fee_examples() {\n"), "{text}");
+}
