@@ -305,10 +305,7 @@ fn a_failure_after_a_change_to_code_it_covers_is_a_likely_regression_naming_the_
         let message = d["message"].as_str().unwrap();
         assert!(message.contains(&expected), "{message}");
         assert!(!message.contains("likely flaky"), "{message}");
-        assert_eq!(
-            d["severity"], 1,
-            "a regression on unchanged tests stays an error"
-        );
+        assert_eq!(d["severity"], 1, "a regression on unchanged tests stays an error");
     }
     // The flaky-only test of run-1 did not fail here: nothing else is broken in test_pricing.
     let pricing = root.join("tests/test_pricing.py");

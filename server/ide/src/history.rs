@@ -799,14 +799,7 @@ mod tests {
         store
             .write_file(&meta, &file, |w| {
                 for (name, status) in [
-                    (
-                        "t::flips",
-                        if failing {
-                            Status::Failed
-                        } else {
-                            Status::Passed
-                        },
-                    ),
+                    ("t::flips", if failing { Status::Failed } else { Status::Passed }),
                     ("t::steady", Status::Passed),
                 ] {
                     w.result(&store::NewResult {
@@ -855,13 +848,7 @@ mod tests {
         ingest(&mut store, "r1", 11, true, 2);
         let mut history = History::load(dir.path(), &path, config.clone(), None, None).unwrap();
         for (i, failing) in [false, true, false, true].into_iter().enumerate() {
-            ingest(
-                &mut store,
-                &format!("r{}", i + 2),
-                12 + i as i64,
-                failing,
-                3 + i as u64,
-            );
+            ingest(&mut store, &format!("r{}", i + 2), 12 + i as i64, failing, 3 + i as u64);
             let reloaded = history.reload(config.clone(), None).unwrap();
             let fresh = History::load(dir.path(), &path, config.clone(), None, None).unwrap();
             assert_eq!(reloaded.recent, fresh.recent, "after run {}", i + 2);

@@ -123,9 +123,9 @@ fn with_history(
         return Vec::new();
     }
     let coverage = insights::function_coverage(db, history, file, &model);
-    let risks = shown.risk.then(|| {
-        insights::function_risks(db, workspace, history, file, &model, &coverage, &wanted)
-    });
+    let risks = shown
+        .risk
+        .then(|| insights::function_risks(db, workspace, history, file, &model, &coverage, &wanted));
     let mut hints = Vec::new();
     for (n, &i) in wanted.iter().enumerate() {
         let f = &model.functions[i];

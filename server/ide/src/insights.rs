@@ -326,7 +326,8 @@ pub(crate) fn function_risks(
             let churn = churn.as_ref().map(|c| c.commits_touching(whole));
             let uncovered = cov.and_then(|c| c.percent()).map(|p| 1.0 - p / 100.0);
             let per_test = per_test.as_ref().map(|each| each[n].as_slice());
-            let flake_rate = covering_flake_rate(db, workspace, history, f, per_test, &mut memo);
+            let flake_rate =
+                covering_flake_rate(db, workspace, history, f, per_test, &mut memo);
             Risk {
                 score: risk_score(f.complexity, churn, uncovered, flake_rate),
                 complexity: f.complexity,

@@ -75,10 +75,7 @@ fn run_indices(runs: &[RecentRun]) -> std::collections::HashMap<RunId, u32> {
         .collect()
 }
 
-fn read_test(
-    stmt: &mut rusqlite::CachedStatement<'_>,
-    id: TestId,
-) -> rusqlite::Result<TestHistory> {
+fn read_test(stmt: &mut rusqlite::CachedStatement<'_>, id: TestId) -> rusqlite::Result<TestHistory> {
     stmt.query_row(params![id], |r| {
         Ok(TestHistory {
             id,
@@ -98,10 +95,7 @@ impl TestHistory {
     fn add(&mut self, row: ResultRow) {
         self.results.push(row.result);
         if let Some(failure) = row.failure
-            && self
-                .last_failure
-                .as_ref()
-                .is_none_or(|f| failure.run < f.run)
+            && self.last_failure.as_ref().is_none_or(|f| failure.run < f.run)
         {
             self.last_failure = Some(failure);
         }

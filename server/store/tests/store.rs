@@ -589,8 +589,10 @@ fn reading_only_what_came_in_since_equals_reading_it_all() {
             .unwrap_or_else(|| panic!("step {n}: an ingest is read incrementally"));
         let whole = reader.recent(3).unwrap();
         assert_eq!(since, whole, "step {n}");
-        let mut merged: std::collections::BTreeMap<String, LatestCoverage> =
-            coverage.into_iter().map(|c| (c.path.clone(), c)).collect();
+        let mut merged: std::collections::BTreeMap<String, LatestCoverage> = coverage
+            .into_iter()
+            .map(|c| (c.path.clone(), c))
+            .collect();
         for c in reader.latest_coverage_since(prev.last_report_file).unwrap() {
             merged.insert(c.path.clone(), c);
         }
