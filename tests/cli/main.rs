@@ -1,5 +1,6 @@
 //! End-to-end tests of the CLI: the real binary on real projects and real runner reports.
 
+mod generate;
 mod ingest;
 
 use std::path::Path;

@@ -146,9 +146,15 @@ impl Server {
     }
 
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
-        let message = self.wait_for(&format!("the response to request {id}"), |m| {
-            m.get("id") == Some(&json!(id)) && m.get("method").is_none()
-        });
+        self.response_within(id, TIMEOUT)
+    }
+
+    /// The response to `id`, waiting up to `timeout` (for requests that run a test runner).
+    pub fn response_within(&mut self, id: i64, timeout: Duration) -> Result<Value, Value> {
+        let message =
+            self.wait_for_within(&format!("the response to request {id}"), timeout, |m| {
+                m.get("id") == Some(&json!(id)) && m.get("method").is_none()
+            });
         match message.get("error") {
             Some(error) => Err(error.clone()),
             None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
@@ -249,6 +255,10 @@ impl Server {
                 | Some("workspace/codeLens/refresh")
                 | Some("workspace/diagnostic/refresh") => {
                     self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                }
+                // The edit is kept (below) for the test to apply and inspect.
+                Some("workspace/applyEdit") => {
+                    self.send(json!({ "jsonrpc": "2.0", "id": id, "result": { "applied": true } }));
                 }
                 _ => {}
             }

@@ -5,6 +5,7 @@ mod harness;
 mod bad_input;
 mod expected;
 mod features;
+mod generate;
 mod heal;
 mod history;
 mod indexing;

@@ -1,6 +1,7 @@
 //! The `testlens` binary: parses flags and wires the layers together. Nothing else.
 
 mod check;
+mod generate;
 mod git;
 mod history;
 mod ingest;
@@ -100,6 +101,37 @@ enum Command {
         /// Show at most this many tests.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+    },
+    /// Write a test for the function at FILE:LINE, in the project's own framework and test file.
+    ///
+    /// Without --record, only results that examples state (doctests, Rust doc `assert_eq!`,
+    /// JSDoc `// => value`) are used. With --record, the inputs (literal calls found in the
+    /// workspace, doc examples, values of the parameters' types) run once through the
+    /// project's runner, the observed results are written into the test, and the test is run
+    /// once before it is written.
+    Generate {
+        /// The function: a file and a line of its signature or body (1-based).
+        #[arg(value_name = "FILE:LINE")]
+        target: String,
+        /// Observe the results by running the inputs through the project's runner.
+        #[arg(long)]
+        record: bool,
+        /// Print the test instead of writing it.
+        #[arg(long)]
+        dry_run: bool,
+        /// The framework, where the project does not tell (pytest, unittest, vitest, jest,
+        /// node:test).
+        #[arg(long, value_name = "NAME")]
+        framework: Option<String>,
+        /// Stop a runner after this many seconds.
+        #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+        timeout: f64,
+        /// The project (default: the nearest directory above FILE with a project file).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Print what was generated as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Analyse a project: functions, tests and test smells, per language.
     Check {
@@ -233,6 +265,28 @@ fn main() -> ExitCode {
                 prune,
                 keep,
                 limit,
+            })
+        }
+        Command::Generate {
+            target,
+            record,
+            dry_run,
+            framework,
+            timeout,
+            root,
+            json,
+        } => {
+            if let Some(code) = init_logging(None, "warn") {
+                return code;
+            }
+            generate::run(generate::GenerateArgs {
+                target,
+                record,
+                dry_run,
+                framework,
+                timeout,
+                root,
+                json,
             })
         }
         Command::Check {

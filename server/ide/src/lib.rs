@@ -10,7 +10,7 @@
 mod assists;
 mod check;
 mod diagnostics;
-mod generate;
+pub mod generate;
 mod heal;
 pub mod history;
 mod hover;
@@ -33,6 +33,10 @@ use syntax::{FileContext, Framework, Language};
 pub use assists::{Assist, AssistCommand, AssistKind, FileEdit, apply_edits};
 pub use check::{CheckReport, LanguageCounts, QuarantinedTest, ReportedDiagnostic};
 pub use diagnostics::{Diagnostic, DiagnosticCode, Related, Severity};
+pub use generate::{
+    GenerateConfig, Input, InputOrigin, Outcome, PROBE_OUT_VAR, RECORD_COMMAND, Refusal,
+    RenderedTest, Run, RunnerCommand, ScratchFile, TargetFunction, TestFile, TestPlan,
+};
 pub use heal::{RECORD_QUARANTINE, record_quarantine};
 pub use history::{History, HistoryConfig};
 pub use hover::HoverResult;
@@ -523,6 +527,19 @@ impl Analysis {
             out.extend(generate::assists(db, self.workspace, history, file, range));
             out
         })
+    }
+
+    /// The plan for a test of the function named `name` in `file` (the one nearest `offset`),
+    /// or of the function at `offset`: framework, target file, name and inputs. Pure: running
+    /// the probes it describes is the caller's job.
+    pub fn generation_plan(
+        &self,
+        file: FileId,
+        name: Option<&str>,
+        offset: TextSize,
+        config: &GenerateConfig,
+    ) -> Cancellable<Result<TestPlan, Refusal>> {
+        self.with_db(|db| generate::plan_named(db, self.workspace, file, name, offset, config))
     }
 
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {

@@ -41,6 +41,10 @@ pub async fn run_stdio(options: Options) {
     let (service, socket) =
         tower_lsp_server::LspService::build(|client| Server::new(client, options))
             .custom_method("testlens/fileSummary", Server::file_summary)
+            .custom_method(
+                "window/workDoneProgress/cancel",
+                Server::work_done_progress_cancel,
+            )
             .finish();
     let (filtered, sink) = tokio::io::duplex(1 << 16);
     tokio::spawn(stdin_filter::forward(tokio::io::stdin(), sink));

@@ -121,7 +121,7 @@ impl Server {
 
     /// Runs `f` on a snapshot taken after every edit received so far, on a blocking thread,
     /// catching cancellation (→ `ContentModified`) and panics (→ `InternalError`, logged).
-    async fn read<T, F>(&self, method: &'static str, f: F) -> jsonrpc::Result<T>
+    pub(crate) async fn read<T, F>(&self, method: &'static str, f: F) -> jsonrpc::Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Analysis, PositionEncoding) -> Cancellable<T> + Send + 'static,
@@ -213,6 +213,11 @@ impl Server {
             })
         })
         .await
+    }
+
+    /// `window/workDoneProgress/cancel` (tower-lsp-server has no method for it).
+    pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        crate::generate::cancel_progress(self, params).await;
     }
 
     fn path_of(uri: &Uri) -> Option<PathBuf> {

@@ -14,6 +14,7 @@ pub struct Settings {
     pub hints: Hints,
     pub risk: RiskSettings,
     pub flaky: FlakySettings,
+    pub generate: GenerateSettings,
     /// Applied at start through `TESTLENS_LOG` (clients set it); kept here to be read back.
     pub log_level: Option<String>,
 }
@@ -64,6 +65,19 @@ impl Default for FlakySettings {
             window: 30,
             stable_runs: 30,
         }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct GenerateSettings {
+    /// Seconds a runner may take when recording a generated test, before it is stopped.
+    pub timeout: f64,
+}
+
+impl Default for GenerateSettings {
+    fn default() -> GenerateSettings {
+        GenerateSettings { timeout: 60.0 }
     }
 }
 
@@ -121,6 +135,7 @@ struct SettingsJson {
     hints: serde_json::Value,
     risk: serde_json::Value,
     flaky: serde_json::Value,
+    generate: serde_json::Value,
     log_level: Option<String>,
 }
 
@@ -138,6 +153,7 @@ impl From<&Settings> for SettingsJson {
                 "window": s.flaky.window,
                 "stableRuns": s.flaky.stable_runs,
             }),
+            generate: serde_json::json!({ "timeout": s.generate.timeout }),
             log_level: s.log_level.clone(),
         }
     }

@@ -1,0 +1,270 @@
+//! Rust: a `#[test]` in the file's `#[cfg(test)] mod tests` (created if missing); probes are a
+//! test module added to a copy of the crate and run by `cargo test`.
+
+use super::{Input, Outcome, RenderedTest, Run, RunnerCommand, ScratchFile, TestPlan, insert};
+use crate::assists::FileEdit;
+
+/// What the function returns, as far as the test needs to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Returns {
+    Plain,
+    /// `Option<String>`: compared through `as_deref()`.
+    OptionString,
+    Result,
+}
+
+fn returns(plan: &TestPlan) -> Result<Returns, String> {
+    let ret = plan
+        .function
+        .return_type
+        .as_deref()
+        .map(|r| r.replace(' ', ""))
+        .unwrap_or_default();
+    if ret.is_empty() || ret == "()" {
+        return Err(format!(
+            "`{}` returns nothing; a test of it would have nothing to assert",
+            plan.function.name
+        ));
+    }
+    if ret.starts_with("Result<") || ret.ends_with("Result") || ret.contains("::Result<") {
+        return Ok(Returns::Result);
+    }
+    if ret == "Option<String>" {
+        return Ok(Returns::OptionString);
+    }
+    Ok(Returns::Plain)
+}
+
+fn call(plan: &TestPlan, input: &Input) -> String {
+    format!("{}({})", plan.function.name, input.args.join(", "))
+}
+
+/// Adds `module` to the end of the source text.
+fn with_module(source: &str, module: &str) -> String {
+    let mut s = source.to_owned();
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s.push('\n');
+    s.push_str(module);
+    s
+}
+
+pub(crate) fn probe(plan: &TestPlan, tag: &str) -> Run {
+    let kind = returns(plan).unwrap_or(Returns::Plain);
+    let module_name = format!("testlens_probe_{tag}");
+    let mut m = format!(
+        "#[cfg(test)]\n#[allow(unused_imports, clippy::all)]\nmod {module_name} {{\n    use super::*;\n\n"
+    );
+    m.push_str(PROBE_HELPERS);
+    m.push_str("    #[test]\n    fn probe() {\n        std::panic::set_hook(Box::new(|_| {}));\n        let mut out = String::new();\n");
+    for (i, input) in plan.inputs.iter().enumerate() {
+        let call = call(plan, input);
+        let body = match kind {
+            Returns::Result => format!(
+                "match {call} {{ Ok(v) => line({i}, \"value\", &format!(\"{{:?}}\", v), \"\"), Err(e) => line({i}, \"raises\", \"\", &format!(\"{{:?}}\", e)) }}"
+            ),
+            _ => format!("line({i}, \"value\", &format!(\"{{:?}}\", {call}), \"\")"),
+        };
+        m.push_str(&format!(
+            "        out.push_str(&std::panic::catch_unwind(|| {body}).unwrap_or_else(|_| line({i}, \"skip\", \"\", \"panicked\")));\n"
+        ));
+    }
+    m.push_str("        std::fs::write(std::env::var(\"TESTLENS_PROBE_OUT\").unwrap(), out).unwrap();\n    }\n}\n");
+    let text = with_module(&plan.source_text, &m);
+    Run {
+        files: vec![ScratchFile {
+            path: plan.source_path.to_path_buf(),
+            text,
+        }],
+        command: RunnerCommand::Cargo {
+            crate_root: plan.source_path.to_path_buf(),
+            name: format!("{module_name}::probe"),
+        },
+    }
+}
+
+const PROBE_HELPERS: &str = r#"    fn esc(s: &str) -> String {
+        let mut o = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => o.push_str("\\\""),
+                '\\' => o.push_str("\\\\"),
+                '\n' => o.push_str("\\n"),
+                c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+                c => o.push(c),
+            }
+        }
+        o.push('"');
+        o
+    }
+
+    fn line(i: usize, kind: &str, lit: &str, message: &str) -> String {
+        format!(
+            "{{\"i\":{},\"kind\":{},\"lit\":{},\"type\":\"Err\",\"message\":{}}}\n",
+            i,
+            esc(kind),
+            esc(lit),
+            esc(message)
+        )
+    }
+
+"#;
+
+/// A Rust literal written by `{:?}` that a test can compare against: `Some("a")` for
+/// `Option<String>` is compared through `as_deref()`; floats must print a finite value.
+fn usable(lit: &str) -> bool {
+    !(lit.contains("NaN") || lit.contains("inf"))
+}
+
+pub(crate) fn render(
+    plan: &TestPlan,
+    cases: &[(&Input, &Outcome)],
+    tag: &str,
+) -> Result<RenderedTest, String> {
+    let kind = returns(plan)?;
+    let mut body = String::new();
+    let mut count = 0;
+    for (input, outcome) in cases {
+        let call = call(plan, input);
+        let line = match (kind, outcome) {
+            (Returns::Result, Outcome::Value(lit)) if usable(lit) => {
+                format!("assert_eq!({call}.unwrap(), {lit});")
+            }
+            (Returns::Result, Outcome::Raises { message, .. }) => match message {
+                Some(m) if super::inputs::is_literal(syntax::Language::Rust, m) => {
+                    format!("assert_eq!({call}.unwrap_err(), {m});")
+                }
+                _ => format!("assert!({call}.is_err());"),
+            },
+            (Returns::OptionString, Outcome::Value(lit)) => {
+                format!("assert_eq!({call}.as_deref(), {lit});")
+            }
+            (_, Outcome::Value(lit)) if lit == "true" => format!("assert!({call});"),
+            (_, Outcome::Value(lit)) if lit == "false" => format!("assert!(!{call});"),
+            (_, Outcome::Value(lit)) if usable(lit) => format!("assert_eq!({call}, {lit});"),
+            _ => continue,
+        };
+        count += 1;
+        body.push_str(&format!("        {line}\n"));
+    }
+    if count == 0 {
+        return Err(format!(
+            "no result of `{}` can be written as a literal",
+            plan.function.name
+        ));
+    }
+    let test = format!(
+        "    #[test]\n    fn {}() {{\n{body}    }}\n",
+        plan.test_name
+    );
+    let text = &plan.target.text;
+    // The top-level `#[cfg(test)] mod tests`, if the file has one.
+    let module = test_module(text);
+    let edits = match module {
+        Some((open_line_end, close, has_glob)) => {
+            let mut e = Vec::new();
+            if !has_glob {
+                e.push(insert(open_line_end, "    use super::*;\n".to_owned()));
+            }
+            e.push(insert(close, format!("\n{test}")));
+            e
+        }
+        None => {
+            let sep = if text.ends_with('\n') { "\n" } else { "\n\n" };
+            vec![insert(
+                text.len(),
+                format!("{sep}#[cfg(test)]\nmod tests {{\n    use super::*;\n\n{test}}}\n"),
+            )]
+        }
+    };
+    let edited = crate::assists::apply_edits(text, &edits);
+    let filter = if plan.module.is_empty() {
+        format!("tests::{}", plan.test_name)
+    } else {
+        format!("{}::tests::{}", plan.module, plan.test_name)
+    };
+    let _ = tag;
+    Ok(RenderedTest {
+        edits: vec![FileEdit {
+            path: plan.target.path.clone(),
+            create: false,
+            edits: super::merge_inserts(edits),
+        }],
+        check: Run {
+            files: vec![ScratchFile {
+                path: plan.target.path.to_path_buf(),
+                text: edited,
+            }],
+            command: RunnerCommand::Cargo {
+                crate_root: plan.source_path.to_path_buf(),
+                name: filter,
+            },
+        },
+        code: test,
+        cases: count,
+    })
+}
+
+/// The top-level `#[cfg(test)] mod tests { ... }`: the end of its opening line, the offset of
+/// its closing brace, and whether it has `use super::*;`.
+fn test_module(text: &str) -> Option<(usize, usize, bool)> {
+    let mut search = 0;
+    while let Some(rel) = text[search..].find("#[cfg(test)]") {
+        let at = search + rel;
+        search = at + 1;
+        // Top level only: the attribute starts a line.
+        if at > 0 && !text[..at].ends_with('\n') {
+            continue;
+        }
+        let after = &text[at + "#[cfg(test)]".len()..];
+        let trimmed = after.trim_start();
+        let Some(rest) = trimmed.strip_prefix("mod ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name != "tests" {
+            continue;
+        }
+        let open = at + "#[cfg(test)]".len() + (after.len() - trimmed.len()) + rest.find('{')? + 4;
+        let open_line_end = open + text[open..].find('\n')? + 1;
+        // The matching close, skipping strings and comments roughly.
+        let mut depth = 0i32;
+        let bytes = text.as_bytes();
+        let mut i = open;
+        let mut in_str = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if in_str {
+                if b == b'\\' {
+                    i += 2;
+                    continue;
+                }
+                if b == b'"' {
+                    in_str = false;
+                }
+            } else if b == b'"' {
+                in_str = true;
+            } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            } else if b == b'{' {
+                depth += 1;
+            } else if b == b'}' {
+                depth -= 1;
+                if depth == 0 {
+                    let body = &text[open..i];
+                    return Some((open_line_end, i, body.contains("use super::*;")));
+                }
+            }
+            i += 1;
+        }
+        return None;
+    }
+    None
+}

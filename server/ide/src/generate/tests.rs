@@ -1,0 +1,570 @@
+//! Unit tests of generation: detection, placement, naming, inputs and rendering per language.
+
+use std::path::PathBuf;
+
+use syntax::{Framework, Language};
+
+use super::*;
+use crate::{Analysis, AnalysisHost, Change, apply_edits};
+
+/// Loads `//- /path` files under `/w`; `$0` marks the cursor.
+fn load(fixture: &str) -> (AnalysisHost, PathBuf, TextSize) {
+    let mut host = AnalysisHost::default();
+    host.apply(Change::SetRoots(vec![PathBuf::from("/w")]));
+    let mut cursor = None;
+    let mut files = Vec::new();
+    for chunk in fixture.split("//- ").filter(|c| !c.trim().is_empty()) {
+        let (header, body) = chunk.split_once('\n').expect("a header line");
+        let path = PathBuf::from(format!("/w{}", header.trim()));
+        let text = match body.find("$0") {
+            Some(at) => {
+                cursor = Some((path.clone(), at as TextSize));
+                body.replacen("$0", "", 1)
+            }
+            None => body.to_owned(),
+        };
+        files.push(vfs::LoadedFile {
+            language: Language::from_path(&path).expect("a known extension"),
+            path,
+            text,
+            lossy: false,
+        });
+    }
+    host.apply(Change::AddFiles(files));
+    let (path, offset) = cursor.expect("a $0 cursor");
+    (host, path, offset)
+}
+
+fn plan_of(
+    analysis: &Analysis,
+    path: &Path,
+    offset: TextSize,
+    config: &GenerateConfig,
+) -> Result<TestPlan, Refusal> {
+    let file = analysis.file_id(path).expect("file");
+    analysis
+        .generation_plan(file, None, offset, config)
+        .expect("not cancelled")
+}
+
+fn plan(fixture: &str) -> TestPlan {
+    let (host, path, offset) = load(fixture);
+    let config = GenerateConfig {
+        call_sites: true,
+        ..GenerateConfig::default()
+    };
+    plan_of(&host.analysis(), &path, offset, &config).expect("a plan")
+}
+
+/// The target file's text after the rendered edits, with the given outcomes.
+fn rendered(plan: &TestPlan, outcomes: &[Option<Outcome>]) -> (String, RenderedTest) {
+    let r = plan.render(outcomes, "t1").expect("renders");
+    let edit = &r.edits[0];
+    (apply_edits(&plan.target.text, &edit.edits), r)
+}
+
+fn value(s: &str) -> Option<Outcome> {
+    Some(Outcome::Value(s.to_owned()))
+}
+
+const PY_SHOP: &str = r#"
+//- /shop/pricing.py
+def line_total(price_cents: int, qty: int) -> int:
+    """Line total.
+
+    >>> line_total(50, 3)
+    150
+    """
+    return price_cents * qty
+
+
+def discount_$0percent(code):
+    return 10 if code == "SAVE10" else 0
+
+
+def main():
+    discount_percent("SAVE20")
+    discount_percent(code_from_somewhere)
+//- /tests/test_pricing.py
+"""Tests for shop.pricing."""
+
+import pytest
+
+from shop.pricing import line_total
+
+
+def test_line_total():
+    assert line_total(50, 3) == 150
+
+
+def test_discount_percent():
+    assert discount_percent("SAVE10") == 10
+"#;
+
+#[test]
+fn python_plan_detects_pytest_appends_to_the_module_test_file_and_avoids_taken_names() {
+    let plan = plan(PY_SHOP);
+    assert_eq!(plan.framework, Framework::Pytest);
+    assert_eq!(&*plan.target.path, Path::new("/w/tests/test_pricing.py"));
+    assert!(plan.target.exists);
+    assert_eq!(plan.test_name, "test_discount_percent_2");
+    // Call sites with literal arguments first, in workspace order (the non-literal call is left
+    // out), then values from the parameter's name.
+    let args: Vec<(String, InputOrigin)> = plan
+        .inputs
+        .iter()
+        .map(|i| (i.args.join(", "), i.origin))
+        .collect();
+    assert_eq!(args[0], ("\"SAVE20\"".to_owned(), InputOrigin::CallSite));
+    assert_eq!(args[1], ("\"SAVE10\"".to_owned(), InputOrigin::CallSite));
+    assert!(
+        args.iter()
+            .any(|(a, o)| a == "\"\"" && *o == InputOrigin::Type)
+    );
+    assert!(!args.iter().any(|(a, _)| a.contains("code_from_somewhere")));
+}
+
+#[test]
+fn python_render_adds_to_the_existing_import_and_asserts_each_outcome() {
+    let plan = plan(PY_SHOP);
+    let mut outcomes = vec![None; plan.inputs.len()];
+    outcomes[0] = value("0");
+    outcomes[1] = value("10");
+    outcomes[2] = Some(Outcome::Raises {
+        kind: "ValueError".to_owned(),
+        message: Some("bad code (x)".to_owned()),
+    });
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(
+        text.contains("from shop.pricing import line_total, discount_percent\n"),
+        "{text}"
+    );
+    assert!(text.ends_with(
+        "\n\n\ndef test_discount_percent_2():\n    assert discount_percent(\"SAVE20\") == 0\n    assert discount_percent(\"SAVE10\") == 10\n    with pytest.raises(ValueError, match=r\"bad code \\(x\\)\"):\n        discount_percent(\"\")\n"
+    ), "{text}");
+    assert_eq!(r.cases, 3);
+    // The standalone copy sits beside the target and is run by node id.
+    assert_eq!(
+        r.check.files[0].path,
+        PathBuf::from("/w/tests/test_pricing_testlens_t1.py")
+    );
+    assert!(matches!(
+        &r.check.command,
+        RunnerCommand::Pytest { root, node_id }
+            if root == Path::new("/w") && node_id.ends_with("test_pricing_testlens_t1.py::test_discount_percent_2")
+    ));
+}
+
+#[test]
+fn python_doctest_states_results_so_the_plain_action_writes_a_test_without_running_anything() {
+    let fixture = PY_SHOP
+        .replace("def discount_$0percent", "def discount_percent")
+        .replace("def line_total(", "def line_$0total(");
+    let (host, path, offset) = load(&fixture);
+    let a = host.analysis();
+    let file = a.file_id(&path).unwrap();
+    let assists = a.assists(file, TextRange::new(offset, offset)).unwrap();
+    let titles: Vec<&str> = assists.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Generate test for `line_total`",
+            "Generate and record test for `line_total`"
+        ]
+    );
+    let plain = &assists[0];
+    assert!(plain.command.is_none());
+    let target = Path::new("/w/tests/test_pricing.py");
+    let text = apply_edits(
+        &a.file_text(a.file_id(target).unwrap()).to_string(),
+        plain.edits_in(target),
+    );
+    assert!(
+        text.ends_with("def test_line_total_2():\n    assert line_total(50, 3) == 150\n"),
+        "{text}"
+    );
+    let record = &assists[1];
+    let command = record.command.as_ref().unwrap();
+    assert_eq!(command.name, RECORD_COMMAND);
+    assert_eq!(command.arguments[0]["function"], "line_total");
+    assert!(
+        record.edits.is_empty(),
+        "recording edits come from the command"
+    );
+}
+
+#[test]
+fn python_unittest_projects_get_a_testcase_class_in_a_new_file_in_tests() {
+    let plan = plan(
+        r#"
+//- /shop/cart.py
+def label(count: int) -> str:$0
+    return "empty" if count == 0 else f"{count} items"
+//- /tests/test_other.py
+import unittest
+
+
+class OtherTest(unittest.TestCase):
+    def test_x(self):
+        self.assertEqual(1, 1)
+"#,
+    );
+    assert_eq!(plan.framework, Framework::Unittest);
+    assert_eq!(&*plan.target.path, Path::new("/w/tests/test_cart.py"));
+    assert!(!plan.target.exists);
+    let outcomes: Vec<Option<Outcome>> = plan
+        .inputs
+        .iter()
+        .map(|i| {
+            value(if i.args[0] == "0" {
+                "'empty'"
+            } else {
+                "'n items'"
+            })
+        })
+        .collect();
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(r.edits[0].create);
+    assert!(
+        text.starts_with("import unittest\n\nfrom shop.cart import label\n\n\nclass TestLabel(unittest.TestCase):\n    def test_label(self):\n        self.assertEqual(label(0), 'empty')\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn python_without_tests_offers_a_choice_of_framework() {
+    let (host, path, offset) = load(
+        r#"
+//- /calc.py
+def double(n: int) -> int:$0
+    return 2 * n
+"#,
+    );
+    let a = host.analysis();
+    assert_eq!(
+        plan_of(&a, &path, offset, &GenerateConfig::default()),
+        Err(Refusal::NoFramework(vec![
+            Framework::Pytest,
+            Framework::Unittest
+        ]))
+    );
+    let file = a.file_id(&path).unwrap();
+    let titles: Vec<String> = a
+        .assists(file, TextRange::new(offset, offset))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Generate and record pytest test for `double`",
+            "Generate and record unittest test for `double`"
+        ]
+    );
+    // Chosen: a test beside the module (no tests/ directory).
+    let plan = plan_of(
+        &a,
+        &path,
+        offset,
+        &GenerateConfig {
+            framework: Some(Framework::Pytest),
+            call_sites: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(&*plan.target.path, Path::new("/w/test_calc.py"));
+}
+
+#[test]
+fn refusals_for_tests_syntax_errors_methods_and_nothing_at_the_cursor() {
+    let cases = [
+        (
+            "//- /tests/test_a.py\ndef test_$0a():\n    assert 1\n",
+            Refusal::IsTest,
+        ),
+        (
+            "//- /a.py\ndef f$0(x: int) -> int:\n    return (x\n\ndef g(:\n",
+            Refusal::SyntaxErrors,
+        ),
+        ("//- /a.py\n$0\nX = 1\n", Refusal::NoFunction),
+    ];
+    for (fixture, want) in cases {
+        let (host, path, offset) = load(fixture);
+        let got = plan_of(&host.analysis(), &path, offset, &GenerateConfig::default());
+        assert_eq!(got, Err(want), "{fixture}");
+    }
+    let (host, path, offset) = load(
+        "//- /tests/test_a.py\nimport pytest\n//- /a.py\nclass C:\n    def m$0(self, x: int):\n        return x\n",
+    );
+    let got = plan_of(&host.analysis(), &path, offset, &GenerateConfig::default());
+    assert!(matches!(got, Err(Refusal::Unsupported(m)) if m.contains("method")));
+}
+
+#[test]
+fn literals_per_language() {
+    let yes = [
+        (Language::Python, "-1.5"),
+        (Language::Python, "'a:b'"),
+        (Language::Python, "[1, (2, 'x'), {'k': None}]"),
+        (Language::Python, "express=True"),
+        (Language::TypeScript, "{ name: \"a\", qty: [1, 2] }"),
+        (Language::TypeScript, "`plain`"),
+        (Language::Go, "Item{\"apple\", 50, 3}"),
+        (Language::Go, "[]Item{{Name: \"a\"}, {Qty: 2}}"),
+        (Language::Rust, "&[1, 2]"),
+        (Language::Rust, "Tier::Gold"),
+        (Language::Rust, "Some(\"x\")"),
+    ];
+    for (l, code) in yes {
+        assert!(is_literal(l, code), "{l:?} {code}");
+    }
+    let no = [
+        (Language::Python, "Item('a', 1, 2)"),
+        (Language::Python, "x"),
+        (Language::Python, "f'{x}'"),
+        (Language::TypeScript, "`${x}`"),
+        (Language::TypeScript, "apple(3)"),
+        (Language::Go, "make([]int, 3)"),
+        (Language::Rust, "apple(3)"),
+        (Language::Rust, "&items"),
+        (Language::Python, "'a' + b"),
+    ];
+    for (l, code) in no {
+        assert!(!is_literal(l, code), "{l:?} {code}");
+    }
+}
+
+#[test]
+fn call_arguments_split_at_top_level_commas_only() {
+    let text = "f(\"a, b\", [1, 2], {\"k\": (3, 4)}) + 1";
+    assert_eq!(
+        call_arguments(text, 1).unwrap(),
+        ["\"a, b\"", "[1, 2]", "{\"k\": (3, 4)}"]
+    );
+    assert_eq!(call_arguments("f()", 1).unwrap(), Vec::<String>::new());
+    assert_eq!(call_arguments("f(1,", 1), None);
+}
+
+#[test]
+fn probe_outputs_are_read_back_and_type_errors_of_made_up_values_dropped() {
+    let plan = plan(PY_SHOP);
+    let type_input = plan
+        .inputs
+        .iter()
+        .position(|i| i.origin == InputOrigin::Type)
+        .unwrap();
+    let output = format!(
+        "{{\"i\": 0, \"kind\": \"value\", \"lit\": \"10\"}}\n{{\"i\": 1, \"kind\": \"value\", \"lit\": \"Item(name='a')\"}}\n{{\"i\": {type_input}, \"kind\": \"raises\", \"type\": \"TypeError\", \"message\": \"x\"}}\nnot json\n"
+    );
+    let got = plan.parse_observations(&output);
+    assert_eq!(got[0], value("10"));
+    assert_eq!(got[1], None, "a repr that is not a literal is skipped");
+    assert_eq!(got[type_input], None);
+}
+
+#[test]
+fn a_test_with_no_assertable_outcome_is_refused() {
+    let plan = plan(PY_SHOP);
+    let none = vec![None; plan.inputs.len()];
+    let err = plan.render(&none, "t").unwrap_err();
+    assert!(err.contains("no input"), "{err}");
+}
+
+#[test]
+fn typescript_vitest_test_is_appended_with_imports_extended_and_union_members_as_inputs() {
+    let plan = plan(
+        r#"
+//- /src/pricing.ts
+export type Tier = "guest" | "gold";
+export function lineTotal(n: number): number { return n; }
+export function ship$0(tier: Tier, express = false): number {
+  return tier === "gold" ? 0 : 600;
+}
+//- /src/pricing.test.ts
+import { describe, expect, it } from "vitest";
+import { lineTotal } from "./pricing";
+
+describe("pricing", () => {
+  it("works", () => {
+    expect(lineTotal(1)).toBe(1);
+  });
+});
+"#,
+    );
+    // Vitest is named by package.json in real projects; here the existing test's import says it.
+    assert_eq!(plan.framework, Framework::Vitest);
+    assert_eq!(&*plan.target.path, Path::new("/w/src/pricing.test.ts"));
+    let args: Vec<String> = plan.inputs.iter().map(|i| i.args.join(", ")).collect();
+    assert_eq!(
+        args,
+        ["\"guest\"", "\"gold\""],
+        "the default parameter is left out"
+    );
+    let (text, r) = rendered(
+        &plan,
+        &[
+            value("600"),
+            Some(Outcome::Raises {
+                kind: "Error".into(),
+                message: Some("no \"gold\"".into()),
+            }),
+        ],
+    );
+    assert!(text.starts_with("import { describe, expect, it, test } from \"vitest\";\nimport { lineTotal, ship } from \"./pricing\";\n"), "{text}");
+    assert!(text.ends_with("});\n\ntest(\"ship\", () => {\n  expect(ship(\"guest\")).toBe(600);\n  expect(() => ship(\"gold\")).toThrow(\"no \\\"gold\\\"\");\n});\n"), "{text}");
+    assert!(
+        matches!(&r.check.command, RunnerCommand::Vitest { file } if file == Path::new("/w/src/pricing.testlens-t1.test.ts"))
+    );
+}
+
+#[test]
+fn javascript_jest_project_with_tests_dir_gets_a_new_file_there_with_require() {
+    // Jest's globals do not name the runner (package.json does, outside this layer): chosen.
+    let (host, path, offset) = load(
+        r#"
+//- /src/cart.js
+"use strict";
+function total$0(items) {
+  return items.length;
+}
+module.exports = { total };
+//- /__tests__/other.test.js
+const { other } = require("../src/other");
+test("x", () => { expect(other()).toBe(1); });
+"#,
+    );
+    let config = GenerateConfig {
+        framework: None,
+        call_sites: true,
+    };
+    assert!(matches!(
+        plan_of(&host.analysis(), &path, offset, &config),
+        Err(Refusal::NoFramework(_))
+    ));
+    let config = GenerateConfig {
+        framework: Some(Framework::Jest),
+        call_sites: true,
+    };
+    let plan = plan_of(&host.analysis(), &path, offset, &config).unwrap();
+    assert_eq!(&*plan.target.path, Path::new("/w/__tests__/cart.test.js"));
+    assert!(!plan.target.exists);
+    let (text, _) = rendered(&plan, &[value("0")]);
+    assert_eq!(
+        text,
+        "\"use strict\";\n\nconst { total } = require(\"../src/cart\");\n\ntest(\"total\", () => {\n  expect(total([])).toBe(0);\n});\n"
+    );
+}
+
+#[test]
+fn go_table_driven_test_with_t_run_error_results_and_a_package_wide_unique_name() {
+    let plan = plan(
+        r#"
+//- /shop/cart.go
+package shop
+
+import "fmt"
+
+type Item struct {
+	Name string
+}
+
+func Parse$0Item(line string) (Item, error) {
+	if line == "" {
+		return Item{}, fmt.Errorf("empty")
+	}
+	return Item{Name: line}, nil
+}
+//- /shop/other_test.go
+package shop
+
+import "testing"
+
+func TestParseItem(t *testing.T) {}
+"#,
+    );
+    assert_eq!(plan.framework, Framework::GoTest);
+    assert_eq!(&*plan.target.path, Path::new("/w/shop/cart_test.go"));
+    assert_eq!(
+        plan.test_name, "TestParseItem_2",
+        "unique in the package, not only the file"
+    );
+    let outcomes: Vec<Option<Outcome>> = plan
+        .inputs
+        .iter()
+        .map(|i| {
+            if i.args[0] == "\"\"" {
+                Some(Outcome::Raises {
+                    kind: "error".into(),
+                    message: Some("empty".into()),
+                })
+            } else {
+                value(&format!("shop.Item{{Name:{}}}", i.args[0]))
+            }
+        })
+        .collect();
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(text.starts_with("package shop\n\nimport (\n\t\"reflect\"\n\t\"testing\"\n)\n\nfunc TestParseItem_2(t *testing.T) {\n\ttests := []struct {\n\t\tname    string\n\t\tline    string\n\t\twant    Item\n\t\twantErr string\n\t}{\n\t\t{name: \"empty\", line: \"\", wantErr: \"empty\"},\n\t\t{name: \"a\", line: \"a\", want: Item{Name:\"a\"}},\n"), "{text}");
+    assert!(
+        text.contains(
+            "\t\tt.Run(tt.name, func(t *testing.T) {\n\t\t\tgot, err := ParseItem(tt.line)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("if !reflect.DeepEqual(got, tt.want) {"),
+        "{text}"
+    );
+    assert!(
+        matches!(&r.check.command, RunnerCommand::GoTest { name, .. } if name == "TestParseItem_2")
+    );
+}
+
+#[test]
+fn rust_test_goes_into_the_existing_test_module_or_a_new_one() {
+    let fixture = r#"
+//- /src/lib.rs
+pub enum Tier { Guest, Gold }
+
+pub fn fee$0(tier: Tier, heavy: bool) -> u32 {
+    match tier { Tier::Gold if heavy => 0, _ => 600 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_works() {
+        assert_eq!(fee(Tier::Guest, false), 600);
+    }
+}
+"#;
+    let plan = plan(fixture);
+    assert_eq!(plan.framework, Framework::RustTest);
+    assert_eq!(&*plan.target.path, Path::new("/w/src/lib.rs"));
+    let args: Vec<String> = plan.inputs.iter().map(|i| i.args.join(", ")).collect();
+    assert_eq!(
+        args[0], "Tier::Guest, false",
+        "the call in the test comes first"
+    );
+    assert!(
+        args.contains(&"Tier::Gold, true".to_owned())
+            || args.contains(&"Tier::Gold, false".to_owned())
+    );
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("600")).collect();
+    let (text, _) = rendered(&plan, &outcomes);
+    assert!(
+        text.contains("    fn fee_works() {\n        assert_eq!(fee(Tier::Guest, false), 600);\n    }\n\n    #[test]\n    fn fee_examples() {\n        assert_eq!(fee(Tier::Guest, false), 600);\n"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with("    }\n}"),
+        "inside the module: {text}"
+    );
+    // Without a test module, one is created.
+    let bare = fixture[..fixture.find("#[cfg(test)]").unwrap()].to_owned();
+    let plan = self::plan(&bare);
+    let (text, _) = rendered(&plan, &vec![value("600"); plan.inputs.len()]);
+    assert!(text.contains("\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn fee_examples() {\n"), "{text}");
+}

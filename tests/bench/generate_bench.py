@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""Benchmark of test generation on the fixtures (docs/benchmarks.md, "Test generation").
+
+For every public function of the five fixtures (python, typescript, javascript, go, rust), in a
+temporary copy of the fixture: `testlens generate FILE:LINE --record --json`, then the project's
+real runner on the new test alone (pass on unchanged code), then simple mutants of the function
+(a changed constant, a flipped comparison, a negated `if`), each run against the new test (a
+failing run kills the mutant). Also the code-action list latency of the generation action
+through the real binary (`testlens lsp` over stdio). Prints a table; writes JSON to
+target/bench-generate/.
+
+    cargo build -p testlens && python3 tests/bench/generate_bench.py [--only python] [--requests 300]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "fixtures"
+BIN = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "debug" / "testlens"
+GO = shutil.which("go") or "/usr/lib/go-1.23/bin/go"
+PYTHON = FIXTURES / ".venv" / "bin" / "python"
+
+# language -> (source files, regex of a public function definition)
+SOURCES = {
+    "python": (["shop/pricing.py", "shop/cart.py"], re.compile(r"^def ([a-z]\w*)\(")),
+    "typescript": (["src/pricing.ts", "src/cart.ts"], re.compile(r"^export (?:function (\w+)|const (\w+) = \()")),
+    "javascript": (["src/pricing.js", "src/cart.js"], re.compile(r"^(?:function (\w+)|const (\w+) = \()")),
+    "go": (["pricing.go", "cart.go"], re.compile(r"^func ([A-Z]\w*)\(")),
+    "rust": (["src/lib.rs"], re.compile(r"^pub fn (\w+)")),
+}
+
+
+def copy_fixture(language, into):
+    src = FIXTURES / language
+    dst = Path(into) / language
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules", "target", "reports", "__pycache__", ".venv"))
+    if (src / "node_modules").is_dir():
+        os.symlink(src / "node_modules", dst / "node_modules")
+    return dst
+
+
+def run(cmd, cwd, timeout=300, env=None):
+    full_env = dict(os.environ, CI="1", NO_COLOR="1", FORCE_COLOR="0")
+    full_env.update(env or {})
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env)
+        return p.returncode, p.stdout + p.stderr
+    except subprocess.TimeoutExpired:
+        return -1, "timeout"
+
+
+def run_test(language, root, file, test):
+    """Runs one generated test with the project's real runner; True if it ran and passed."""
+    if language == "python":
+        code, out = run([str(FIXTURES / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider", f"{file}::{test}"], root)
+        return code == 0 and " passed" in out
+    if language == "typescript":
+        code, out = run([str(root / "node_modules/.bin/vitest"), "run", file, "-t", re.escape(test)], root)
+        return code == 0 and "passed" in out
+    if language == "javascript":
+        code, out = run([str(root / "node_modules/.bin/jest"), "--ci", file, "-t", re.escape(test)], root)
+        return code == 0 and "passed" in out
+    if language == "go":
+        code, out = run([GO, "test", "-count=1", "-run", f"^{test}$", "-v", "."], root)
+        return code == 0 and f"--- PASS: {test}" in out
+    if language == "rust":
+        code, out = run(["cargo", "test", "--lib", test], root, env={"CARGO_TARGET_DIR": str(root / "target")})
+        return code == 0 and "1 passed" in out
+    raise ValueError(language)
+
+
+def function_span(language, text, line):
+    """The (start, end) character offsets of the function defined on 1-based `line`."""
+    lines = text.splitlines(keepends=True)
+    start = sum(len(l) for l in lines[: line - 1])
+    if language == "python":
+        end = start + len(lines[line - 1])
+        for l in lines[line:]:
+            if l.strip() and not l.startswith((" ", "\t")):
+                break
+            end += len(l)
+        return start, end
+    # Brace languages: from the first `{` after the signature to its match.
+    open_at = text.index("{", start)
+    depth = 0
+    for i in range(open_at, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return start, i + 1
+    return start, len(text)
+
+
+FLIPS = [("==", "!="), ("!=", "=="), ("<=", ">"), (">=", "<"), (" < ", " >= "), (" > ", " <= ")]
+
+
+def mutants(language, body):
+    """Simple mutants of a function's text: name -> mutated text (skipped where no site)."""
+    out = {}
+    # Skip the signature line so that default values and types stay as they are.
+    head, _, rest = body.partition("\n")
+    m = re.search(r"(?<![\w.])(\d+)(?![\w.])", rest)
+    if m:
+        n = int(m.group(1))
+        out["constant"] = head + "\n" + rest[: m.start()] + str(n + 1) + rest[m.end():]
+    else:
+        s = re.search(r'"([^"\\\n]*)"', rest)
+        if s:
+            out["constant"] = head + "\n" + rest[: s.start()] + '"' + s.group(1) + 'X"' + rest[s.end():]
+    for a, b in FLIPS:
+        i = rest.find(a)
+        if i >= 0 and not (a in ("<=", ">=") and rest[i - 1 : i] in "=!<>"):
+            out["comparison"] = head + "\n" + rest[:i] + b + rest[i + len(a):]
+            break
+    if language == "python":
+        c = re.search(r"\bif (.+):\n", rest)
+        if c:
+            out["branch"] = head + "\n" + rest[: c.start()] + f"if not ({c.group(1)}):\n" + rest[c.end():]
+    elif language in ("typescript", "javascript"):
+        c = re.search(r"\bif \((.+)\) \{", rest)
+        if c:
+            out["branch"] = head + "\n" + rest[: c.start()] + f"if (!({c.group(1)})) {{" + rest[c.end():]
+    else:
+        c = re.search(r"\bif (.+) \{", rest)
+        if c:
+            out["branch"] = head + "\n" + rest[: c.start()] + f"if !({c.group(1)}) {{" + rest[c.end():]
+    return out
+
+
+def bench_language(language, tmp):
+    root = copy_fixture(language, tmp)
+    files, pattern = SOURCES[language]
+    results = []
+    env = {"TESTLENS_PYTHON": str(PYTHON)}
+    for rel in files:
+        for lineno, line in enumerate((root / rel).read_text().splitlines(), 1):
+            m = pattern.match(line)
+            if not m:
+                continue
+            name = next(g for g in m.groups() if g)
+            started = time.monotonic()
+            code, out = run([str(BIN), "generate", f"{rel}:{lineno}", "--record", "--json"], root, env=env)
+            entry = {"function": name, "file": rel, "line": lineno, "seconds": round(time.monotonic() - started, 2)}
+            info = None
+            for l in out.splitlines():
+                if l.startswith("{"):
+                    info = json.loads(l)
+            if code != 0 or info is None:
+                entry["generated"] = False
+                entry["reason"] = [l for l in out.splitlines() if l.startswith("testlens:")][-1:] or out[-300:]
+                results.append(entry)
+                continue
+            entry.update(generated=True, test=info["test"], test_file=info["file"], cases=info["cases"])
+            entry["passes"] = run_test(language, root, info["file"], info["test"])
+            # Mutants: the source is restored after each.
+            source_path = root / rel
+            original = source_path.read_text()
+            # The line may have moved if the test went into the same file (Rust).
+            start_line = next(i for i, l in enumerate(original.splitlines(), 1) if pattern.match(l) and name in pattern.match(l).groups())
+            s, e = function_span(language, original, start_line)
+            killed = {}
+            for kind, mutated in mutants(language, original[s:e]).items():
+                source_path.write_text(original[:s] + mutated + original[e:])
+                try:
+                    killed[kind] = not run_test(language, root, info["file"], info["test"])
+                finally:
+                    source_path.write_text(original)
+            entry["mutants"] = killed
+            results.append(entry)
+    return results
+
+
+def lsp_latency(requests):
+    """p50/p99 of textDocument/codeAction (only refactor.generate) on the Python fixture."""
+    tmp = tempfile.mkdtemp(prefix="testlens-bench-lsp")
+    root = copy_fixture("python", tmp)
+    path = root / "shop/pricing.py"
+    text = path.read_text()
+    proc = subprocess.Popen([str(BIN), "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def send(msg):
+        body = json.dumps(msg).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        proc.stdin.flush()
+
+    def read():
+        length = None
+        while True:
+            line = proc.stdout.readline()
+            if line in (b"\r\n", b""):
+                break
+            if line.lower().startswith(b"content-length"):
+                length = int(line.split(b":")[1])
+        return json.loads(proc.stdout.read(length))
+
+    def request(id_, method, params):
+        send({"jsonrpc": "2.0", "id": id_, "method": method, "params": params})
+        while True:
+            m = read()
+            if m.get("id") == id_ and "method" not in m:
+                return m
+            if "id" in m and "method" in m:
+                send({"jsonrpc": "2.0", "id": m["id"], "result": None})
+
+    uri = "file://" + str(path)
+    request(1, "initialize", {"processId": None, "rootUri": "file://" + str(root),
+                              "capabilities": {"window": {"workDoneProgress": True}}})
+    send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}})
+    # Wait for the index to end.
+    while True:
+        m = read()
+        if "id" in m and "method" in m:
+            send({"jsonrpc": "2.0", "id": m["id"], "result": None})
+        if m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end":
+            break
+    lines = [i for i, l in enumerate(text.splitlines()) if l.startswith("def ")]
+    times = []
+    titles = set()
+    for n in range(requests):
+        line = lines[n % len(lines)]
+        pos = {"line": line, "character": 5}
+        t = time.perf_counter()
+        r = request(100 + n, "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos},
+                                                          "context": {"diagnostics": [], "only": ["refactor.generate"]}})
+        times.append((time.perf_counter() - t) * 1000)
+        titles.update(a["title"] for a in r.get("result") or [])
+    request(99999, "shutdown", None)
+    send({"jsonrpc": "2.0", "method": "exit"})
+    proc.wait(timeout=10)
+    shutil.rmtree(tmp, ignore_errors=True)
+    times.sort()
+    return {
+        "requests": requests,
+        "p50_ms": round(statistics.median(times), 2),
+        "p99_ms": round(times[int(len(times) * 0.99) - 1], 2),
+        "max_ms": round(times[-1], 2),
+        "actions_seen": sorted(titles),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", action="append")
+    ap.add_argument("--requests", type=int, default=300)
+    args = ap.parse_args()
+    if not BIN.exists():
+        sys.exit(f"build first: cargo build -p testlens ({BIN} missing)")
+    out_dir = REPO / "target" / "bench-generate"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = {"languages": {}}
+    tmp = tempfile.mkdtemp(prefix="testlens-bench-gen")
+    try:
+        for language in args.only or list(SOURCES):
+            report["languages"][language] = bench_language(language, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report["code_action_latency"] = lsp_latency(args.requests)
+
+    print(f"{'language':<11} {'functions':>9} {'generated':>9} {'pass':>5} {'mutants':>8} {'killed':>7}")
+    totals = [0, 0, 0, 0, 0]
+    for language, rows in report["languages"].items():
+        gen = [r for r in rows if r["generated"]]
+        passing = [r for r in gen if r["passes"]]
+        muts = [k for r in gen for k in r["mutants"].values()]
+        row = [len(rows), len(gen), len(passing), len(muts), sum(muts)]
+        totals = [a + b for a, b in zip(totals, row)]
+        print(f"{language:<11} {row[0]:>9} {row[1]:>9} {row[2]:>5} {row[3]:>8} {row[4]:>7}")
+        for r in rows:
+            if not r["generated"]:
+                print(f"    not generated: {r['function']}: {r['reason']}")
+    print(f"{'all':<11} {totals[0]:>9} {totals[1]:>9} {totals[2]:>5} {totals[3]:>8} {totals[4]:>7}")
+    summary = {
+        "functions": totals[0],
+        "generated": totals[1],
+        "pass_share_of_generated": round(totals[2] / max(totals[1], 1), 3),
+        "pass_share_of_functions": round(totals[2] / max(totals[0], 1), 3),
+        "mutants": totals[3],
+        "mutation_kill_rate": round(totals[4] / max(totals[3], 1), 3),
+    }
+    report["summary"] = summary
+    lat = report["code_action_latency"]
+    print(f"pass on unchanged code: {summary['pass_share_of_generated']:.1%} of generated tests "
+          f"({summary['pass_share_of_functions']:.1%} of all functions)")
+    print(f"mutation kill rate: {summary['mutation_kill_rate']:.1%} of {totals[3]} mutants")
+    print(f"code-action list latency ({lat['requests']} requests): p50 {lat['p50_ms']} ms, p99 {lat['p99_ms']} ms, max {lat['max_ms']} ms")
+    path = out_dir / "report.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
