@@ -342,8 +342,16 @@ fn a_project_without_tests_offers_a_choice_of_framework_and_broken_code_none() {
     let broken = dir.path().join("broken.py");
     let text = std::fs::read_to_string(&broken).unwrap();
     server.open(&broken, &text);
+    // Broken code: the action is shown disabled, with the reason.
     let actions = code_actions(&mut server, &broken, position(&text, "half", 0));
-    assert!(actions.is_empty(), "{:?}", titles(&actions));
+    assert_eq!(titles(&actions), ["Generate test for `half`"]);
+    assert!(
+        actions[0]["disabled"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("syntax errors")),
+        "{:?}",
+        actions[0]
+    );
     // Asked for anyway (a stale action), the command refuses with a message.
     let response = server
         .request(

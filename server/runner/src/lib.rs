@@ -355,13 +355,12 @@ fn execute(
 fn kill_group(child: &mut std::process::Child) {
     #[cfg(unix)]
     {
-        // `kill -KILL -PGID`: the whole group (vitest and jest start workers).
-        let _ = Command::new("kill")
-            .arg("-KILL")
-            .arg(format!("-{}", child.id()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        // The whole group (vitest and jest start workers): the child leads it (`process_group(0)`
+        // above), so its pid is the group's id. A system call, never the `kill` program.
+        let group = rustix::process::Pid::from_child(child);
+        if let Err(e) = rustix::process::kill_process_group(group, rustix::process::Signal::KILL) {
+            tracing::debug!("cannot signal the runner's process group: {e}");
+        }
     }
     let _ = child.kill();
 }

@@ -316,7 +316,21 @@ pub(crate) fn assists(
                 actions_for(&plan, Some(framework))
             })
             .collect(),
-        Err(_) => Vec::new(),
+        // On a test there is nothing to offer; elsewhere the refusal is shown, disabled, with
+        // its reason (no inputs, a method, syntax errors), rather than a silent menu.
+        Err(Refusal::IsTest | Refusal::NoFunction) => Vec::new(),
+        Err(refusal) => {
+            tracing::debug!(function = %function.name, "no generation action: {refusal}");
+            vec![Assist {
+                title: format!("Generate test for `{}`", function.name),
+                kind: AssistKind::Generate,
+                fixes: None,
+                edits: Vec::new(),
+                command: None,
+                preferred: false,
+                disabled: Some(refusal.to_string()),
+            }]
+        }
     }
 }
 
