@@ -120,6 +120,9 @@ pub struct History {
     sources: Mutex<HashMap<String, Option<Arc<str>>>>,
     last_passes: Mutex<HashMap<TestId, Option<LastPass>>>,
     mapped: Mutex<MappedCache>,
+    /// Coverage and risk of every function of a file, by (file, hash of its text): computed
+    /// once per text and history, then served to every hint and hover request on that text.
+    pub(crate) insights: Mutex<HashMap<(String, u128), Arc<crate::insights::FileInsights>>>,
     pub repo: Option<Arc<vcs::Repo>>,
     pub churn: Option<Arc<vcs::Churn>>,
 }
@@ -290,6 +293,7 @@ impl History {
             sources: Mutex::default(),
             last_passes: Mutex::default(),
             mapped: Mutex::default(),
+            insights: Mutex::default(),
             repo,
             churn,
         }

@@ -184,8 +184,9 @@ fn describe_history(
     else {
         return;
     };
-    let coverage = insights::function_coverage(db, history, file, &model);
-    if let Some(c) = coverage[i] {
+    // The same figures as the hints, from the same per-text cache.
+    let known = insights::file_insights(db, workspace, history, file, &model);
+    if let Some(c) = known.coverage[i] {
         match c.percent() {
             Some(p) => write!(
                 md,
@@ -200,9 +201,7 @@ fn describe_history(
         }
         md.push_str("\n\n");
     }
-    if let Some(risk) =
-        insights::function_risks(db, workspace, history, file, &model, &coverage, &[i]).first()
-    {
+    if let Some(risk) = known.risks.get(i) {
         writeln!(md, "{}\n", insights::explain_risk(risk)).ok();
     }
     let covering = insights::covering_tests(db, workspace, Some(history), file, f);

@@ -122,12 +122,11 @@ fn with_history(
     if wanted.is_empty() {
         return Vec::new();
     }
-    let coverage = insights::function_coverage(db, history, file, &model);
-    let risks = shown.risk.then(|| {
-        insights::function_risks(db, workspace, history, file, &model, &coverage, &wanted)
-    });
+    let known = insights::file_insights(db, workspace, history, file, &model);
+    let coverage = &known.coverage;
+    let risks: Option<&Vec<insights::Risk>> = shown.risk.then_some(&known.risks);
     let mut hints = Vec::new();
-    for (n, &i) in wanted.iter().enumerate() {
+    for &i in &wanted {
         let f = &model.functions[i];
         let at = |label: String, kind, tooltip| InlayHint {
             offset: f.name_line_end,
@@ -170,8 +169,8 @@ fn with_history(
             }
             hints.push(at(label, InlayHintKind::Coverage, Some(tip)));
         }
-        if let Some(risks) = &risks {
-            let risk = &risks[n];
+        if let Some(risks) = risks {
+            let risk = &risks[i];
             if risk.score >= shown.risk_threshold {
                 hints.push(at(
                     format!("risk {:.2}", risk.score),

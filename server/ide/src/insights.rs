@@ -290,6 +290,49 @@ fn locate_test(
     Some((file.path(db).clone(), test.name_range))
 }
 
+/// Coverage and risk of every function of a file's model, by index.
+#[derive(Debug)]
+pub(crate) struct FileInsights {
+    pub coverage: Vec<Option<SpanCoverage>>,
+    pub risks: Vec<Risk>,
+}
+
+/// [`FileInsights`] of `file` as its text is now, from the history's cache when this text was
+/// seen before.
+pub(crate) fn file_insights(
+    db: &RootDatabase,
+    workspace: Workspace,
+    history: &History,
+    file: SourceFile,
+    model: &FileModel,
+) -> Arc<FileInsights> {
+    let key = rel(history, db, file).map(|rel| {
+        let hash = xxhash_rust::xxh3::xxh3_128(file.text(db).to_string().as_bytes());
+        (rel, hash)
+    });
+    if let Some(key) = &key
+        && let Some(known) = history
+            .insights
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+    {
+        return known.clone();
+    }
+    let coverage = function_coverage(db, history, file, model);
+    let all: Vec<usize> = (0..model.functions.len()).collect();
+    let risks = function_risks(db, workspace, history, file, model, &coverage, &all);
+    let computed = Arc::new(FileInsights { coverage, risks });
+    if let Some(key) = key {
+        let mut cache = history.insights.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(key, computed.clone());
+    }
+    computed
+}
+
 /// The risk of the functions `which` (indices into the model) of `file`, given their coverage
 /// (from [`function_coverage`], by index in the model). The churn map onto the current text is
 /// built once for all of them.
