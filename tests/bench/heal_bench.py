@@ -524,12 +524,18 @@ def heal(binary: Path, root: Path, case: Case) -> tuple[Optional[str], str]:
             column = text.splitlines()[line].index(case.cursor) + 1
             deadline = time.monotonic() + 60
             while True:
-                actions = lsp.request("textDocument/codeAction", {
-                    "textDocument": {"uri": uri},
-                    "range": {"start": {"line": line, "character": column},
-                              "end": {"line": line, "character": column}},
-                    "context": {"diagnostics": [], "only": ["quickfix"]},
-                }) or []
+                try:
+                    actions = lsp.request("textDocument/codeAction", {
+                        "textDocument": {"uri": uri},
+                        "range": {"start": {"line": line, "character": column},
+                                  "end": {"line": line, "character": column}},
+                        "context": {"diagnostics": [], "only": ["quickfix"]},
+                    }) or []
+                except RuntimeError as e:
+                    # ContentModified while the index is still being read: ask again.
+                    if "-32801" not in str(e):
+                        raise
+                    actions = []
                 if actions or time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
