@@ -509,3 +509,42 @@ fn a_test_renamed_since_the_history_keeps_no_stale_diagnostic() {
         .collect();
     assert!(!codes.contains(&"broken-test"), "{codes:?}");
 }
+
+/// An ingest under way holds the history's write lock (and its marker): the server reads the
+/// committed runs through SQLite's WAL snapshot, without waiting, and keeps answering.
+#[test]
+fn a_history_locked_by_an_ingest_is_read_through_its_snapshot() {
+    let dir = project("python");
+    let root = dir.path();
+    python_runs(root, &["run-1", "run-2"]);
+    // An ingest in the middle of a report: marker held, a write transaction open that has
+    // deleted every result (uncommitted: no reader may see it).
+    let marker = std::fs::File::create(root.join(".testlens/history.db.lock")).unwrap();
+    marker.lock_shared().unwrap();
+    let writer = rusqlite::Connection::open(db(root)).unwrap();
+    writer
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM results;")
+        .unwrap();
+
+    let mut server = Server::start(root, capabilities());
+    server.wait_for_index();
+    let file = root.join("tests/test_pricing.py");
+    open(&mut server, &file);
+    let broken = with_code(
+        &wait_diagnostics(&mut server, &file, "broken-test"),
+        "broken-test",
+    );
+    assert_eq!(broken.len(), 1, "the committed run-2 failure: {broken:?}");
+    let lenses = server
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri(&file) } }),
+        )
+        .unwrap();
+    assert!(
+        !lenses.as_array().unwrap().is_empty(),
+        "lenses answer from the snapshot"
+    );
+    writer.execute_batch("ROLLBACK").unwrap();
+    drop(marker);
+}
