@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::features::apply_edits;
 use crate::harness::{Server, fixtures, uri};
 use crate::history::{capabilities, db, git, open, project};
+use crate::runners;
 
 struct Case {
     language: &'static str,
@@ -21,8 +22,8 @@ struct Case {
     assertion: &'static str,
     /// The same line after the fix.
     fixed: &'static str,
-    /// The real runner on that test, from the project's root.
-    runner: fn(&Path) -> Command,
+    /// The test, as its runner names it (see `runners::one_test`).
+    test: &'static str,
 }
 
 fn cases() -> Vec<Case> {
@@ -32,78 +33,35 @@ fn cases() -> Vec<Case> {
             file: "tests/test_pricing.py",
             assertion: "    assert line_total(50, 3) == 150",
             fixed: "    assert line_total(50, 3) == 151",
-            runner: |root| {
-                let mut c = Command::new(fixtures().join(".venv/bin/pytest"));
-                c.current_dir(root).args([
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "tests/test_pricing.py::test_line_total",
-                ]);
-                c
-            },
+            test: "tests/test_pricing.py::test_line_total",
         },
         Case {
             language: "typescript",
             file: "src/pricing.test.ts",
             assertion: "    expect(lineTotal(apple(3))).toBe(150);",
             fixed: "    expect(lineTotal(apple(3))).toBe(151);",
-            runner: |root| {
-                let mut c = Command::new(root.join("node_modules/.bin/vitest"));
-                c.current_dir(root).args([
-                    "run",
-                    "src/pricing.test.ts",
-                    "-t",
-                    "multiplies price by quantity",
-                ]);
-                c
-            },
+            test: "multiplies price by quantity",
         },
         Case {
             language: "javascript",
             file: "__tests__/pricing.test.js",
             assertion: "    expect(lineTotal(apple(3))).toBe(150);",
             fixed: "    expect(lineTotal(apple(3))).toBe(151);",
-            runner: |root| {
-                let mut c = Command::new(root.join("node_modules/.bin/jest"));
-                c.current_dir(root).args([
-                    "__tests__/pricing.test.js",
-                    "-t",
-                    "multiplies price by quantity",
-                ]);
-                c
-            },
+            test: "multiplies price by quantity",
         },
         Case {
             language: "go",
             file: "pricing_test.go",
             assertion: "\tif got := LineTotal(Item{\"apple\", 50, 3}); got != 150 {",
             fixed: "\tif got := LineTotal(Item{\"apple\", 50, 3}); got != 151 {",
-            runner: |root| {
-                let mut c = Command::new("/usr/lib/go-1.23/bin/go");
-                c.current_dir(root)
-                    .args(["test", "-count=1", "-run", "^TestLineTotal$", "./..."])
-                    .env("GOTOOLCHAIN", "local")
-                    .env("GOPROXY", "off")
-                    .env("GOFLAGS", "");
-                c
-            },
+            test: "TestLineTotal",
         },
         Case {
             language: "rust",
             file: "src/lib.rs",
             assertion: "        assert_eq!(line_total(&apple(3)), 150);",
             fixed: "        assert_eq!(line_total(&apple(3)), 151);",
-            runner: |root| {
-                let mut c = Command::new("cargo");
-                c.current_dir(root)
-                    .args(["test", "--lib", "line_total_multiplies_price_by_qty"])
-                    .env(
-                        "CARGO_TARGET_DIR",
-                        Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-fixture-rust"),
-                    );
-                c
-            },
+            test: "line_total_multiplies_price_by_qty",
         },
     ]
 }
@@ -184,10 +142,6 @@ fn update_action(server: &mut Server, path: &Path, diagnostic: &Value) -> Value 
         .unwrap_or_else(|| panic!("no expected-value fix: {actions:?}"))
 }
 
-fn runner_tests() -> bool {
-    std::env::var_os("TESTLENS_RUNNER_TESTS").is_some_and(|v| v == "1")
-}
-
 #[test]
 fn after_an_intended_change_the_fix_writes_the_actual_value_and_the_test_passes() {
     for case in cases() {
@@ -235,16 +189,9 @@ fn after_an_intended_change_the_fix_writes_the_actual_value_and_the_test_passes(
             assert!(fixed.contains("want 151"), "the message follows: {fixed}");
         }
         server.shutdown();
-        if runner_tests() {
+        if runners::enabled() {
             std::fs::write(&path, &fixed).unwrap();
-            let out = (case.runner)(root).output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}: the fixed test fails under its runner:\n{}\n{}",
-                case.language,
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            runners::assert_passes(case.language, root, case.file, case.test);
         } else {
             eprintln!("TESTLENS_RUNNER_TESTS is not 1: {} not run", case.language);
         }

@@ -12,6 +12,7 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
+use crate::features::apply_edits;
 use crate::harness::{Server, client_capabilities, fixtures, uri};
 
 /// One fixture language: where its flaky and sleeping tests are, and which reports make a run.
@@ -147,35 +148,6 @@ fn capabilities() -> Value {
     caps
 }
 
-/// Applies LSP text edits with UTF-8 columns to `text`.
-fn apply(text: &str, edits: &[Value]) -> String {
-    let offset = |pos: &Value| {
-        let line = pos["line"].as_u64().unwrap() as usize;
-        let character = pos["character"].as_u64().unwrap() as usize;
-        text.split_inclusive('\n')
-            .take(line)
-            .map(str::len)
-            .sum::<usize>()
-            + character
-    };
-    let mut spans: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                offset(&e["range"]["start"]),
-                offset(&e["range"]["end"]),
-                e["newText"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out = text.to_owned();
-    for (start, end, new) in spans {
-        out.replace_range(start..end, new);
-    }
-    out
-}
-
 /// Opens `path` and waits for its diagnostics to include one with `code` whose message names
 /// `test`; returns that diagnostic.
 fn diagnostic(server: &mut Server, path: &Path, code: &str, test: &str) -> Value {
@@ -269,7 +241,7 @@ fn quarantine(lang: &Lang) -> (tempfile::TempDir, PathBuf) {
 
     // The client applies the edit, saves, then runs the command.
     let edits = action["edit"]["changes"][uri(&file)].as_array().unwrap();
-    let healed = apply(&text, edits);
+    let healed = apply_edits(&text, edits);
     assert!(
         healed.contains(&reason),
         "the reason is in the code:\n{healed}"
@@ -614,7 +586,7 @@ fn replace_sleep(lang: &Lang) -> (tempfile::TempDir, String) {
     assert_eq!(action["diagnostics"][0], sleep);
     assert!(action.get("command").is_none(), "nothing to run after it");
     let edits = action["edit"]["changes"][uri(&file)].as_array().unwrap();
-    let healed = apply(&text, edits);
+    let healed = apply_edits(&text, edits);
     std::fs::write(&file, &healed).unwrap();
 
     // The sleep is gone from the test, and the wait brings no smell back.

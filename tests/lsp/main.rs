@@ -12,3 +12,4 @@ mod indexing;
 mod ordering;
 mod positions;
 mod rename;
+mod runners;

@@ -4,13 +4,13 @@
 //! `TESTLENS_RUNNER_TESTS=1`, the fixture's real runner then passes the test.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{Value, json};
 
 use crate::features::apply_edits;
 use crate::harness::{Server, fixtures, uri};
 use crate::history::{capabilities, open, project};
+use crate::runners;
 
 struct Case {
     language: &'static str,
@@ -21,7 +21,8 @@ struct Case {
     test_file: &'static str,
     /// A line of the test that calls the old name, as the fixture writes it.
     call_line: &'static str,
-    runner: fn(&Path) -> Command,
+    /// The test, as its runner names it (see `runners::one_test`).
+    test: &'static str,
 }
 
 fn cases() -> Vec<Case> {
@@ -33,16 +34,7 @@ fn cases() -> Vec<Case> {
             code: &["shop/pricing.py", "shop/cart.py"],
             test_file: "tests/test_pricing.py",
             call_line: "    assert line_total(50, 3) == 150",
-            runner: |root| {
-                let mut c = Command::new(fixtures().join(".venv/bin/pytest"));
-                c.current_dir(root).args([
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "tests/test_pricing.py::test_line_total",
-                ]);
-                c
-            },
+            test: "tests/test_pricing.py::test_line_total",
         },
         Case {
             language: "typescript",
@@ -51,16 +43,7 @@ fn cases() -> Vec<Case> {
             code: &["src/pricing.ts", "src/cart.ts"],
             test_file: "src/pricing.test.ts",
             call_line: "    expect(lineTotal(apple(3))).toBe(150);",
-            runner: |root| {
-                let mut c = Command::new(root.join("node_modules/.bin/vitest"));
-                c.current_dir(root).args([
-                    "run",
-                    "src/pricing.test.ts",
-                    "-t",
-                    "multiplies price by quantity",
-                ]);
-                c
-            },
+            test: "multiplies price by quantity",
         },
         Case {
             language: "javascript",
@@ -69,15 +52,7 @@ fn cases() -> Vec<Case> {
             code: &["src/pricing.js", "src/cart.js"],
             test_file: "__tests__/pricing.test.js",
             call_line: "    expect(lineTotal(apple(3))).toBe(150);",
-            runner: |root| {
-                let mut c = Command::new(root.join("node_modules/.bin/jest"));
-                c.current_dir(root).args([
-                    "__tests__/pricing.test.js",
-                    "-t",
-                    "multiplies price by quantity",
-                ]);
-                c
-            },
+            test: "multiplies price by quantity",
         },
         Case {
             language: "go",
@@ -86,15 +61,7 @@ fn cases() -> Vec<Case> {
             code: &["pricing.go", "cart.go"],
             test_file: "pricing_test.go",
             call_line: "\tif got := LineTotal(Item{\"apple\", 50, 3}); got != 150 {",
-            runner: |root| {
-                let mut c = Command::new("/usr/lib/go-1.23/bin/go");
-                c.current_dir(root)
-                    .args(["test", "-count=1", "-run", "^TestLineTotal$", "./..."])
-                    .env("GOTOOLCHAIN", "local")
-                    .env("GOPROXY", "off")
-                    .env("GOFLAGS", "");
-                c
-            },
+            test: "TestLineTotal",
         },
         Case {
             language: "rust",
@@ -103,16 +70,7 @@ fn cases() -> Vec<Case> {
             code: &["src/lib.rs"],
             test_file: "src/lib.rs",
             call_line: "        assert_eq!(line_total(&apple(3)), 150);",
-            runner: |root| {
-                let mut c = Command::new("cargo");
-                c.current_dir(root)
-                    .args(["test", "--lib", "line_total_multiplies_price_by_qty"])
-                    .env(
-                        "CARGO_TARGET_DIR",
-                        Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-fixture-rust"),
-                    );
-                c
-            },
+            test: "line_total_multiplies_price_by_qty",
         },
     ]
 }
@@ -257,16 +215,9 @@ fn a_test_calling_a_renamed_function_gets_a_fix_that_follows_the_rename() {
             case.language
         );
         server.shutdown();
-        if std::env::var_os("TESTLENS_RUNNER_TESTS").is_some_and(|v| v == "1") {
+        if runners::enabled() {
             std::fs::write(&path, &fixed).unwrap();
-            let out = (case.runner)(root).output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}: the fixed test fails under its runner:\n{}\n{}",
-                case.language,
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            runners::assert_passes(case.language, root, case.test_file, case.test);
         } else {
             eprintln!("TESTLENS_RUNNER_TESTS is not 1: {} not run", case.language);
         }
