@@ -68,52 +68,12 @@ const RUST: Lang = Lang {
 
 /// A copy of a fixture (its `node_modules` linked, not copied) in a git repository.
 fn project(lang: &Lang) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = fixtures().join(lang.dir);
-    copy_dir(&from, dir.path());
-    if from.join("node_modules").is_dir() {
-        std::os::unix::fs::symlink(from.join("node_modules"), dir.path().join("node_modules"))
-            .unwrap();
+    let dir = crate::history::project(lang.dir);
+    let modules = fixtures().join(lang.dir).join("node_modules");
+    if modules.is_dir() {
+        std::os::unix::fs::symlink(modules, dir.path().join("node_modules")).unwrap();
     }
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "fixture"]);
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "node_modules" || name == ".venv" || name == "__pycache__" || name == "target" {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
 }
 
 fn stderr(out: &Output) -> String {

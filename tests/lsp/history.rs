@@ -25,7 +25,7 @@ fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if name == "node_modules" || name == ".venv" || name == "__pycache__" {
+        if name == "node_modules" || name == ".venv" || name == "__pycache__" || name == "target" {
             continue;
         }
         let target = to.join(&name);

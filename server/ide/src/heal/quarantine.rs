@@ -399,15 +399,7 @@ mod tests {
     use super::*;
     use crate::assists::apply_edits;
 
-    fn model(language: Language, file_name: &str, text: &str) -> syntax::FileModel {
-        let source = syntax::SourceText::from(text.to_owned());
-        let tree = syntax::parse(language, &source, None);
-        let context = syntax::FileContext {
-            file_name: file_name.to_owned(),
-            js_framework: None,
-        };
-        syntax::analyze_file(language, &tree, &source, &context)
-    }
+    use super::super::text::model;
 
     /// The file after each quarantine fix of the test named `name`, with the fix's title.
     fn fixes(

@@ -315,6 +315,18 @@ pub(super) fn python_add_import(text: &str, module: &str) -> (TextRange, String)
     insert(at, format!("import {module}{nl}"))
 }
 
+/// The code model of `text`, parsed alone, for the fixes' unit tests.
+#[cfg(test)]
+pub(super) fn model(language: syntax::Language, file_name: &str, text: &str) -> syntax::FileModel {
+    let source = syntax::SourceText::from(text.to_owned());
+    let tree = syntax::parse(language, &source, None);
+    let context = syntax::FileContext {
+        file_name: file_name.to_owned(),
+        js_framework: None,
+    };
+    syntax::analyze_file(language, &tree, &source, &context)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
