@@ -247,6 +247,41 @@ fn a_failure_after_a_change_to_code_it_does_not_cover_is_still_likely_flaky() {
     // run-2 failed only the FLAKY_FAIL test, which calls nothing in shop: still "flaky"...
     let message = broken[0]["message"].as_str().unwrap();
     assert!(message.contains("likely flaky"), "{message}");
+    // The verdict is the quarantine's evidence: the fix at the failing line answers the
+    // broken-test diagnostic, and its reason is the verdict without the failure message.
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri(&file) },
+                "range": broken[0]["range"],
+                "context": { "diagnostics": [broken[0]], "only": ["quickfix"] },
+            }),
+        )
+        .unwrap();
+    let quarantine = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Quarantine"))
+        .unwrap_or_else(|| panic!("a quarantine fix on the broken test: {actions:#}"));
+    assert_eq!(quarantine["diagnostics"][0], broken[0]);
+    let reason = quarantine["command"]["arguments"][2].as_str().unwrap();
+    let passed_at = message
+        .split("since it last passed at ")
+        .nth(1)
+        .and_then(|rest| rest.get(..7))
+        .unwrap_or_else(|| panic!("the verdict names the passing commit: {message}"));
+    assert_eq!(
+        reason,
+        format!("likely flaky: nothing it covers changed since it last passed at {passed_at}")
+    );
+    let edits = quarantine["edit"]["changes"][uri(&file)].as_array().unwrap();
+    let healed = crate::features::apply_edits(&std::fs::read_to_string(&file).unwrap(), edits);
+    assert!(
+        healed.contains(&format!("@pytest.mark.skip(reason=\"{reason}\")")),
+        "{healed}"
+    );
     // ... and a hover on line_total lists its tests from the call graph.
     let hover = server
         .request(
