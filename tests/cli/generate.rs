@@ -239,3 +239,67 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// Go projects whose tests live in an external test package (`package shop_test`): the test
+/// calls the package through its import, and an unexported function's test goes to an internal
+/// test file. `go test` then passes both. Needs Go (gated by `TESTLENS_RUNNER_TESTS=1`).
+#[test]
+fn go_external_test_package_gets_qualified_tests_that_go_test_passes() {
+    if std::env::var("TESTLENS_RUNNER_TESTS").as_deref() != Ok("1") {
+        eprintln!("note: skipped; set TESTLENS_RUNNER_TESTS=1 to run go test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "go.mod", "module example.com/fees\n\ngo 1.21\n");
+    write(
+        root,
+        "fees.go",
+        "package fees\n\n// Tier is a customer tier.\ntype Tier int\n\n// Fee is the fee for a tier.\nfunc Fee(tier Tier, heavy bool) int {\n\tif heavy {\n\t\treturn base(int(tier)) + 5\n\t}\n\treturn base(int(tier))\n}\n\nfunc base(n int) int {\n\treturn 10 - n\n}\n",
+    );
+    write(
+        root,
+        "fees_test.go",
+        "package fees_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/fees\"\n)\n\nfunc TestGold(t *testing.T) {\n\tif fees.Fee(2, false) != 8 {\n\t\tt.Fatal(\"gold\")\n\t}\n}\n",
+    );
+    let (code, stdout, stderr) = generate(root, &["fees.go:7", "--record"], &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let external = std::fs::read_to_string(root.join("fees_test.go")).unwrap();
+    assert!(
+        external.contains("func TestFee(t *testing.T) {"),
+        "{external}"
+    );
+    assert!(external.contains("\t\ttier  fees.Tier\n"), "{external}");
+    assert!(
+        external.contains("fees.Fee(tt.tier, tt.heavy)"),
+        "{external}"
+    );
+    let (code, stdout, stderr) = generate(root, &["fees.go:14", "--record"], &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let internal = std::fs::read_to_string(root.join("fees_internal_test.go")).unwrap();
+    assert!(internal.starts_with("package fees\n"), "{internal}");
+    assert!(internal.contains("base(tt.n)"), "{internal}");
+    let go = std::env::var("TESTLENS_GO").unwrap_or_else(|_| {
+        if Path::new("/usr/lib/go-1.23/bin/go").exists() {
+            "/usr/lib/go-1.23/bin/go".to_owned()
+        } else {
+            "go".to_owned()
+        }
+    });
+    let out = Command::new(go)
+        .current_dir(root)
+        .args(["test", "-count=1", "-v", "."])
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{log}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        log.contains("--- PASS: TestFee") && log.contains("--- PASS: TestBase"),
+        "{log}"
+    );
+}

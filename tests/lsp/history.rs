@@ -276,7 +276,9 @@ fn a_failure_after_a_change_to_code_it_does_not_cover_is_still_likely_flaky() {
         reason,
         format!("likely flaky: nothing it covers changed since it last passed at {passed_at}")
     );
-    let edits = quarantine["edit"]["changes"][uri(&file)].as_array().unwrap();
+    let edits = quarantine["edit"]["changes"][uri(&file)]
+        .as_array()
+        .unwrap();
     let healed = crate::features::apply_edits(&std::fs::read_to_string(&file).unwrap(), edits);
     assert!(
         healed.contains(&format!("@pytest.mark.skip(reason=\"{reason}\")")),

@@ -15,6 +15,154 @@ fn package(text: &str) -> String {
         .unwrap_or_else(|| "main".to_owned())
 }
 
+/// How the test file refers to the package under test: its own package (`package shop`), or an
+/// external test package (`package shop_test`) that imports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TestPackage {
+    /// The test file's package clause.
+    pub clause: String,
+    /// The name that qualifies the package's identifiers (`shop`, or the import's alias);
+    /// `None` in the package itself or through a dot import.
+    pub qualifier: Option<String>,
+    /// The import spec of the package under test (`"example.com/shop"`, `s "example.com/shop"`),
+    /// for an external test package.
+    pub import: Option<String>,
+}
+
+/// The package of the target test file: an existing `<file>_test.go` in `package <pkg>_test`
+/// makes the test external; its import of the package (the path ending in the package's
+/// directory name, or imported under an alias that is the package name) says how to qualify.
+pub(crate) fn test_package(plan: &TestPlan) -> Result<TestPackage, String> {
+    let pkg = package(&plan.source_text);
+    let internal = TestPackage {
+        clause: pkg.clone(),
+        qualifier: None,
+        import: None,
+    };
+    if !plan.target.exists {
+        return Ok(internal);
+    }
+    let clause = package(&plan.target.text);
+    if clause != format!("{pkg}_test") {
+        return Ok(internal);
+    }
+    let dir_name = plan
+        .source_path
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for spec in import_specs(&plan.target.text) {
+        let (alias, path) = match spec.split_once(char::is_whitespace) {
+            Some((alias, path)) => (Some(alias.trim()), path.trim()),
+            None => (None, spec.as_str()),
+        };
+        let path = path.trim_matches('"');
+        let last = path.rsplit('/').next().unwrap_or(path);
+        let named = alias.is_some_and(|a| a == pkg) || last == pkg || last == dir_name;
+        if !named || alias == Some("_") {
+            continue;
+        }
+        let qualifier = match alias {
+            Some(".") => None,
+            Some(a) => Some(a.to_owned()),
+            None => Some(pkg.clone()),
+        };
+        return Ok(TestPackage {
+            clause,
+            qualifier,
+            import: Some(spec.clone()),
+        });
+    }
+    Err(format!(
+        "{} is in package {clause} but does not import package {pkg}; import it there first",
+        plan.target
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ))
+}
+
+/// The import specs of Go source (`"fmt"`, `s "example.com/shop"`), from single imports and
+/// import blocks.
+fn import_specs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+            } else if !line.is_empty() {
+                out.push(line.to_owned());
+            }
+        } else if line == "import (" {
+            in_block = true;
+        } else if let Some(spec) = line.strip_prefix("import ") {
+            out.push(spec.trim().to_owned());
+        }
+    }
+    out
+}
+
+/// `code` with the package's exported identifiers qualified (`Item{Name: "a"}` →
+/// `shop.Item{Name: "a"}`): every capitalised identifier that is not already a selector
+/// (`x.Name`) or a composite literal's key (`Name:`), outside string literals.
+pub(crate) fn qualify(code: &str, qualifier: Option<&str>) -> String {
+    let Some(q) = qualifier else {
+        return code.to_owned();
+    };
+    let mut out = String::with_capacity(code.len() + 8);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let chars: Vec<(usize, char)> = code.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        if let Some(open) = quote {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && open != '`' {
+                escaped = true;
+            } else if c == open {
+                quote = None;
+            }
+            k += 1;
+            continue;
+        }
+        if c == '"' || c == '`' || c == '\'' {
+            quote = Some(c);
+            out.push(c);
+            k += 1;
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            let start = i;
+            let mut end = k;
+            while end < chars.len() && (chars[end].1.is_alphanumeric() || chars[end].1 == '_') {
+                end += 1;
+            }
+            let stop = chars.get(end).map_or(code.len(), |(j, _)| *j);
+            let word = &code[start..stop];
+            let selector = code[..start].trim_end().ends_with('.');
+            let rest = code[stop..].trim_start();
+            let key = rest.starts_with(':') && !rest.starts_with(":=");
+            if c.is_uppercase() && !selector && !key {
+                out.push_str(q);
+                out.push('.');
+            }
+            out.push_str(word);
+            k = end;
+            continue;
+        }
+        out.push(c);
+        k += 1;
+    }
+    out
+}
+
 /// The function's results: the value type (if any) and whether the last result is an `error`.
 pub(crate) fn results(ret: Option<&str>) -> Result<(Option<String>, bool), String> {
     let Some(ret) = ret.map(str::trim).filter(|r| !r.is_empty()) else {
@@ -47,6 +195,13 @@ pub(crate) fn results(ret: Option<&str>) -> Result<(Option<String>, bool), Strin
 
 fn call(plan: &TestPlan, args: &[String]) -> String {
     format!("{}({})", plan.function.name, args.join(", "))
+}
+
+fn qualified_call(plan: &TestPlan, qualifier: Option<&str>, args: &[String]) -> String {
+    match qualifier {
+        Some(q) => format!("{q}.{}({})", plan.function.name, args.join(", ")),
+        None => call(plan, args),
+    }
 }
 
 pub(crate) fn probe(plan: &TestPlan, tag: &str) -> Run {
@@ -176,6 +331,8 @@ pub(crate) fn render(
 ) -> Result<RenderedTest, String> {
     let (value, has_err) = results(plan.function.return_type.as_deref())?;
     let pkg = package(&plan.source_text);
+    let test_pkg = test_package(plan)?;
+    let q = test_pkg.qualifier.as_deref();
     let reserved = ["name", "want", "wantErr", "tt", "t", "got", "err", "tests"];
     let fields: Vec<(String, String, bool)> = plan
         .function
@@ -190,7 +347,9 @@ pub(crate) fn render(
             if reserved.contains(&name.as_str()) {
                 name.push_str("Arg");
             }
-            let ty = p.ty.clone().unwrap_or_else(|| "interface{}".to_owned());
+            let ty =
+                p.ty.as_deref()
+                    .map_or_else(|| "interface{}".to_owned(), |t| qualify(t, q));
             match ty.strip_prefix("...") {
                 Some(elem) => (name, format!("[]{elem}"), true),
                 None => (name, ty, false),
@@ -213,7 +372,7 @@ pub(crate) fn render(
         s.push_str(&format!("\t\t{} {ty}\n", pad(name)));
     }
     if let Some(v) = &value {
-        s.push_str(&format!("\t\t{} {v}\n", pad("want")));
+        s.push_str(&format!("\t\t{} {}\n", pad("want"), qualify(v, q)));
     }
     if has_err {
         s.push_str(&format!("\t\t{} string\n", pad("wantErr")));
@@ -247,12 +406,12 @@ pub(crate) fn render(
             serde_json::to_string(&case_name).unwrap_or_default()
         )];
         for ((name, _, _), arg) in fields.iter().zip(&input.args) {
-            parts.push(format!("{name}: {arg}"));
+            parts.push(format!("{name}: {}", qualify(arg, q)));
         }
         match outcome {
             Outcome::Value(lit) => {
                 if value.is_some() {
-                    parts.push(format!("want: {}", unqualify(lit, &pkg)));
+                    parts.push(format!("want: {}", qualify(&unqualify(lit, &pkg), q)));
                 }
             }
             Outcome::Raises { message, .. } => {
@@ -281,7 +440,7 @@ pub(crate) fn render(
         .collect();
     let shown: Vec<String> = fields.iter().map(|(n, _, _)| format!("tt.{n}")).collect();
     let fmt_args = vec!["%#v"; fields.len()].join(", ");
-    let the_call = call(plan, &call_args);
+    let the_call = qualified_call(plan, q, &call_args);
     let name = &plan.function.name;
     let shown = if shown.is_empty() {
         String::new()
@@ -326,11 +485,12 @@ pub(crate) fn render(
         return Err(format!("no case of `{name}` could be written"));
     }
     let code = s;
-    let mut imports = vec!["testing"];
+    let mut imports = vec!["\"testing\"".to_owned()];
     if needs_reflect {
-        imports.push("reflect");
+        imports.push("\"reflect\"".to_owned());
     }
-    imports.sort();
+    imports.extend(test_pkg.import.clone());
+    imports.sort_by(|a, b| spec_path(a).cmp(spec_path(b)));
     let target = &plan.target;
     let mut edits = Vec::new();
     if target.exists {
@@ -345,7 +505,7 @@ pub(crate) fn render(
         };
         edits.push(insert(text.len(), format!("{sep}{code}")));
     } else {
-        edits.push(insert(0, standalone(&pkg, &imports, &code)));
+        edits.push(insert(0, standalone(&test_pkg.clause, &imports, &code)));
     }
     let dir = plan
         .source_path
@@ -362,7 +522,7 @@ pub(crate) fn render(
         check: Run {
             files: vec![ScratchFile {
                 path: check_path,
-                text: standalone(&pkg, &imports, &code),
+                text: standalone(&test_pkg.clause, &imports, &code),
             }],
             command: RunnerCommand::GoTest {
                 dir,
@@ -374,11 +534,19 @@ pub(crate) fn render(
     })
 }
 
-fn standalone(pkg: &str, imports: &[&str], code: &str) -> String {
+/// The path of an import spec, without its alias and quotes.
+fn spec_path(spec: &str) -> &str {
+    spec.rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or(spec)
+        .trim_matches('"')
+}
+
+fn standalone(pkg: &str, imports: &[String], code: &str) -> String {
     let list = if imports.len() == 1 {
-        format!("import \"{}\"\n", imports[0])
+        format!("import {}\n", imports[0])
     } else {
-        let lines: String = imports.iter().map(|i| format!("\t\"{i}\"\n")).collect();
+        let lines: String = imports.iter().map(|i| format!("\t{i}\n")).collect();
         format!("import (\n{lines})\n")
     };
     format!("package {pkg}\n\n{list}\n{code}")
@@ -386,11 +554,11 @@ fn standalone(pkg: &str, imports: &[&str], code: &str) -> String {
 
 /// Adds the missing imports to the file's import block (or after its single import, or after
 /// the package clause).
-fn import_edits(text: &str, imports: &[&str]) -> Vec<(syntax::TextRange, String)> {
+fn import_edits(text: &str, imports: &[String]) -> Vec<(syntax::TextRange, String)> {
     let missing: Vec<&str> = imports
         .iter()
-        .copied()
-        .filter(|i| !text.contains(&format!("\"{i}\"")))
+        .map(String::as_str)
+        .filter(|i| !text.contains(&format!("\"{}\"", spec_path(i))))
         .collect();
     if missing.is_empty() {
         return Vec::new();
@@ -407,14 +575,14 @@ fn import_edits(text: &str, imports: &[&str]) -> Vec<(syntax::TextRange, String)
             let mut offset = block_start;
             let mut at = None;
             for line in block.split_inclusive('\n') {
-                let name = line.trim().trim_matches('"');
-                if !name.is_empty() && name > m && at.is_none() {
+                let name = spec_path(line.trim());
+                if !name.is_empty() && name > spec_path(m) && at.is_none() {
                     at = Some(offset);
                 }
                 offset += line.len();
             }
             let at = at.unwrap_or(block_start + block.trim_end_matches(['\t', ' ']).len());
-            edits.push(insert(at, format!("\t\"{m}\"\n")));
+            edits.push(insert(at, format!("\t{m}\n")));
         }
         return edits;
     }
@@ -425,9 +593,6 @@ fn import_edits(text: &str, imports: &[&str]) -> Vec<(syntax::TextRange, String)
             .map(|p| p + text[p..].find('\n').unwrap_or(0) + 1)
             .unwrap_or(0),
     };
-    let lines: String = missing
-        .iter()
-        .map(|m| format!("import \"{m}\"\n"))
-        .collect();
+    let lines: String = missing.iter().map(|m| format!("import {m}\n")).collect();
     vec![insert(after.min(text.len()), lines)]
 }

@@ -529,7 +529,10 @@ fn build(
             function.name
         )));
     }
-    let target = place::test_file(db, workspace, file, framework);
+    let mut target = place::test_file(db, workspace, file, framework);
+    if language == Language::Go {
+        target = place::go_internal_target(db, workspace, file, target, &function.name);
+    }
     let test_name = place::unique_name(db, workspace, language, framework, &target, &function.name);
     let mut found = Vec::new();
     if config.call_sites {

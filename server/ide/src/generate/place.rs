@@ -296,6 +296,45 @@ pub(crate) fn test_file(
     }
 }
 
+/// Go: an unexported function cannot be called from an external test package (`package
+/// shop_test`), so when the module's test file is one, its test goes to
+/// `<file>_internal_test.go`, in the package itself.
+pub(crate) fn go_internal_target(
+    db: &RootDatabase,
+    workspace: Workspace,
+    file: SourceFile,
+    target: TestFile,
+    function: &str,
+) -> TestFile {
+    let external = target.exists
+        && target
+            .text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("package "))
+            .is_some_and(|p| p.trim().ends_with("_test"));
+    if !external || function.starts_with(char::is_uppercase) {
+        return target;
+    }
+    let path = file.path(db);
+    let internal = path.with_file_name(format!("{}_internal_test.go", stem(path)));
+    match workspace
+        .files(db)
+        .iter()
+        .find(|f| **f.path(db) == *internal)
+    {
+        Some(f) => TestFile {
+            path: f.path(db).clone(),
+            exists: true,
+            text: f.text(db).to_string(),
+        },
+        None => TestFile {
+            path: Arc::from(internal.as_path()),
+            exists: false,
+            text: String::new(),
+        },
+    }
+}
+
 /// The directory called `name` holding test files of `language` whose parent is the deepest
 /// ancestor of `source`.
 fn nearest_dir_named(

@@ -568,3 +568,113 @@ mod tests {
     let (text, _) = rendered(&plan, &vec![value("600"); plan.inputs.len()]);
     assert!(text.contains("\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn fee_examples() {\n"), "{text}");
 }
+
+const GO_EXTERNAL: &str = r#"
+//- /shop/cart.go
+package shop
+
+type Tier int
+
+type Item struct {
+	Name string
+	Qty  int
+}
+
+func Shipping$0(items []Item, tier Tier) int64 {
+	return int64(len(items)) + int64(tier)
+}
+
+func weight(items []Item) int {
+	return len(items)
+}
+//- /shop/cart_test.go
+package shop_test
+
+import (
+	"testing"
+
+	s "example.com/shop"
+)
+
+func TestWeightless(t *testing.T) {
+	if s.Shipping(nil, 0) != 0 {
+		t.Fatal("x")
+	}
+}
+"#;
+
+#[test]
+fn go_external_test_package_qualifies_the_package_and_keeps_its_import_alias() {
+    let plan = plan(GO_EXTERNAL);
+    assert_eq!(&*plan.target.path, Path::new("/w/shop/cart_test.go"));
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("int64(1)")).collect();
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(
+        text.contains("\t\titems []s.Item\n\t\ttier  s.Tier\n"),
+        "the table's types are qualified: {text}"
+    );
+    assert!(text.contains("tier: s.Tier(1)"), "{text}");
+    assert!(
+        text.contains("if got := s.Shipping(tt.items, tt.tier); got != tt.want {"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with(
+            "package shop_test\n\nimport (\n\t\"testing\"\n\n\ts \"example.com/shop\"\n)\n"
+        ),
+        "the file's imports are kept as they are: {text}"
+    );
+    let check = &r.check.files[0].text;
+    assert!(
+        check.starts_with(
+            "package shop_test\n\nimport (\n\ts \"example.com/shop\"\n\t\"testing\"\n)\n"
+        ),
+        "{check}"
+    );
+}
+
+#[test]
+fn go_unexported_function_of_an_external_test_package_goes_to_an_internal_test_file() {
+    let fixture = GO_EXTERNAL
+        .replace("Shipping$0(", "Shipping(")
+        .replace("func weight(", "func wei$0ght(");
+    let plan = plan(&fixture);
+    assert_eq!(
+        &*plan.target.path,
+        Path::new("/w/shop/cart_internal_test.go")
+    );
+    assert!(!plan.target.exists);
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("0")).collect();
+    let (text, _) = rendered(&plan, &outcomes);
+    assert!(
+        text.starts_with("package shop\n\nimport \"testing\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("if got := weight(tt.items); got != tt.want {"),
+        "{text}"
+    );
+}
+
+#[test]
+fn go_external_test_file_without_an_import_of_the_package_is_refused_with_the_reason() {
+    let fixture = GO_EXTERNAL.replace("\ts \"example.com/shop\"\n", "");
+    let plan = plan(&fixture);
+    let err = plan.render(&[value("int64(1)")], "t1").unwrap_err();
+    assert_eq!(
+        err,
+        "cart_test.go is in package shop_test but does not import package shop; import it there first"
+    );
+}
+
+#[test]
+fn go_qualify_leaves_keys_selectors_strings_and_lowercase_names() {
+    assert_eq!(
+        go::qualify(
+            r#"[]Item{{Name: "Item", Qty: max(1, N)}, x.Y}"#,
+            Some("shop")
+        ),
+        r#"[]shop.Item{{Name: "Item", Qty: max(1, shop.N)}, x.Y}"#
+    );
+    assert_eq!(go::qualify("Tier(2)", None), "Tier(2)");
+}
