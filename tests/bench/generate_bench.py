@@ -74,7 +74,12 @@ def run_test(language, root, file, test):
         code, out = run([GO, "test", "-count=1", "-run", f"^{test}$", "-v", "."], root)
         return code == 0 and f"--- PASS: {test}" in out
     if language == "rust":
-        code, out = run(["cargo", "test", "--lib", test], root, env={"CARGO_TARGET_DIR": str(root / "target")})
+        # In the crate's tests/ directory (an integration test) or in the library's test module.
+        if Path(file).parts[0] == "tests":
+            cmd = ["cargo", "test", "--test", Path(file).stem, test, "--", "--exact"]
+        else:
+            cmd = ["cargo", "test", "--lib", test]
+        code, out = run(cmd, root, env={"CARGO_TARGET_DIR": str(root / "target")})
         return code == 0 and "1 passed" in out
     raise ValueError(language)
 

@@ -660,22 +660,40 @@ fn go_recorded_table_test_passes_under_go_test() {
     assert!(out.contains("ok"), "{out}");
 }
 
+/// A function the crate's integration tests already import gets its test in `tests/` (with the
+/// crate's types it needs imported); one they do not, in the file's test module.
 #[test]
-fn rust_recorded_test_goes_into_the_test_module_and_passes_under_cargo_test() {
+fn rust_recorded_tests_go_where_the_crate_tests_them_and_pass_under_cargo_test() {
     if !runner_tests() {
         return;
     }
     let (dir, text) = record_and_apply("rust", "src/lib.rs", "halvings");
-    let module = &text[text.find("mod tests {").unwrap()..];
+    let added = &text[text.find("fn halvings_counts_steps").unwrap()..];
     assert!(
-        module.contains("    #[test]\n    fn halvings_examples() {\n"),
+        added.contains("\n#[test]\nfn halvings_examples() {\n"),
+        "into tests/integration.rs, which imports halvings: {text}"
+    );
+    assert!(
+        added.contains("    assert_eq!(halvings(8), 4);\n"),
         "{text}"
     );
-    assert!(module.contains("assert_eq!(halvings(8), 4);"), "{text}");
     let out = run_ok(
         dir.path(),
         Path::new("cargo"),
-        &["test", "--lib", "halvings_examples"],
+        &["test", "--test", "integration", "halvings_examples"],
+    );
+    assert!(out.contains("1 passed"), "{out}");
+
+    let (dir, text) = record_and_apply("rust", "src/lib.rs", "discount_percent");
+    let module = &text[text.find("mod tests {").unwrap()..];
+    assert!(
+        module.contains("    #[test]\n    fn discount_percent_examples() {\n"),
+        "{text}"
+    );
+    let out = run_ok(
+        dir.path(),
+        Path::new("cargo"),
+        &["test", "--lib", "discount_percent_examples"],
     );
     assert!(out.contains("1 passed"), "{out}");
 }

@@ -233,7 +233,11 @@ fn execute(
     let mut _copy: Option<tempfile::TempDir> = None;
     let mut scratch = Scratch(Vec::new());
     let (mut command, shown) = match &run.command {
-        RunnerCommand::Cargo { crate_root, name } => {
+        RunnerCommand::Cargo {
+            crate_root,
+            name,
+            test_target,
+        } => {
             let root = find_up(crate_root, &["Cargo.toml"]).ok_or_else(|| {
                 RecordError::RunnerMissing(format!("no Cargo.toml above {}", crate_root.display()))
             })?;
@@ -256,14 +260,23 @@ fn execute(
                 .ok_or_else(|| RecordError::RunnerMissing("cargo not found on PATH".to_owned()))?;
             let mut c = Command::new(cargo);
             c.current_dir(dir.path()).arg("test");
-            if root.join("src/lib.rs").is_file() {
-                c.arg("--lib");
-            }
-            c.arg(name)
-                .env("CARGO_TARGET_DIR", root.join("target/testlens-generate"))
+            let shown = match test_target {
+                Some(target) => {
+                    c.args(["--test", target.as_str(), name.as_str(), "--", "--exact"]);
+                    format!("cargo test --test {target} {name} -- --exact")
+                }
+                None => {
+                    if root.join("src/lib.rs").is_file() {
+                        c.arg("--lib");
+                    }
+                    c.arg(name);
+                    format!("cargo test {name}")
+                }
+            };
+            c.env("CARGO_TARGET_DIR", root.join("target/testlens-generate"))
                 .env("CARGO_TERM_COLOR", "never");
             _copy = Some(dir);
-            (c, format!("cargo test {name}"))
+            (c, shown)
         }
         other => {
             for f in &run.files {

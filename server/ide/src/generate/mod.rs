@@ -142,6 +142,9 @@ pub struct TestPlan {
     /// The test's name, unique in the target file.
     pub test_name: String,
     pub inputs: Vec<Input>,
+    /// Rust, for a test in the crate's `tests/` directory: the path the test imports the
+    /// function's module by (`shop`, `shop::pricing`).
+    pub rust_use: Option<String>,
 }
 
 /// A file written for a run and removed after it.
@@ -168,9 +171,14 @@ pub enum RunnerCommand {
     NodeTest { file: PathBuf },
     /// `go test -run '^name$' .` in `dir`.
     GoTest { dir: PathBuf, name: String },
-    /// `cargo test --lib name -- --exact` in a copy of the crate at `crate_root`, where `files`
-    /// are written (paths inside the crate) before running.
-    Cargo { crate_root: PathBuf, name: String },
+    /// `cargo test --lib name` in a copy of the crate at `crate_root`, where `files` are written
+    /// (paths inside the crate) before running; with `test_target`, `cargo test --test
+    /// test_target name -- --exact` (an integration test in `tests/`).
+    Cargo {
+        crate_root: PathBuf,
+        name: String,
+        test_target: Option<String>,
+    },
 }
 
 /// A program to run: the files to write first and the command.
@@ -530,8 +538,22 @@ fn build(
         )));
     }
     let mut target = place::test_file(db, workspace, file, framework);
+    let mut rust_use = None;
     if language == Language::Go {
         target = place::go_internal_target(db, workspace, file, target, &function.name);
+    }
+    if language == Language::Rust
+        && let Some((integration, use_path)) = place::rust_integration_target(
+            db,
+            workspace,
+            file,
+            &function.name,
+            &header,
+            rust::test_module(&text).is_some(),
+        )
+    {
+        target = integration;
+        rust_use = Some(use_path);
     }
     let test_name = place::unique_name(db, workspace, language, framework, &target, &function.name);
     let mut found = Vec::new();
@@ -566,6 +588,7 @@ fn build(
         target,
         test_name,
         inputs,
+        rust_use,
     })
 }
 

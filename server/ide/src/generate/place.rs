@@ -437,3 +437,161 @@ pub(crate) fn camel(name: &str) -> String {
         })
         .collect()
 }
+
+/// Rust: the integration test file (in the crate's `tests/` directory) for a public function of
+/// a library, where the project tests its public API there, and the path a test there imports
+/// the function's module by (`shop`, `shop::pricing`). A file in `tests/` that already imports
+/// or calls the function comes first; otherwise, where the source file has no test module of
+/// its own, `tests/<file stem>.rs` (`tests/<crate>.rs` for `lib.rs`). `None` keeps the test in
+/// the file's `#[cfg(test)] mod tests`: a private function, a binary, a module the crate does
+/// not make public, or a crate whose name its integration tests do not show.
+pub(crate) fn rust_integration_target(
+    db: &RootDatabase,
+    workspace: Workspace,
+    file: SourceFile,
+    function: &str,
+    header: &str,
+    has_test_module: bool,
+) -> Option<(TestFile, String)> {
+    let head = header.trim_start();
+    let public = [
+        "pub fn ",
+        "pub const fn ",
+        "pub async fn ",
+        "pub unsafe fn ",
+    ]
+    .iter()
+    .any(|p| head.starts_with(p));
+    if !public {
+        return None;
+    }
+    let path = file.path(db).clone();
+    let src = path
+        .ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == "src"))?;
+    let crate_root = src.parent()?;
+    let tests_dir = crate_root.join("tests");
+    let mut integration: Vec<SourceFile> = workspace
+        .files(db)
+        .iter()
+        .copied()
+        .filter(|f| f.language(db) == Language::Rust && f.path(db).parent() == Some(&*tests_dir))
+        .collect();
+    if integration.is_empty() {
+        return None;
+    }
+    integration.sort_by_key(|f| f.path(db).clone());
+    let lib = src.join("lib.rs");
+    let lib_text = workspace
+        .files(db)
+        .iter()
+        .find(|f| **f.path(db) == *lib)
+        .map(|f| f.text(db).to_string())?;
+    let texts: Vec<String> = integration.iter().map(|f| f.text(db).to_string()).collect();
+    let crate_name = crate_name_in(&texts)?;
+    // The function's module, as the library makes it visible.
+    let rel = path.strip_prefix(src).ok()?.with_extension("");
+    let mut segments: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if segments.last().is_some_and(|s| s == "mod") {
+        segments.pop();
+    }
+    let use_path = match segments.as_slice() {
+        [only] if only == "lib" => crate_name.clone(),
+        [module] if reexports(&lib_text, module, function) => crate_name.clone(),
+        [module]
+            if lib_text
+                .lines()
+                .any(|l| l.trim() == format!("pub mod {module};")) =>
+        {
+            format!("{crate_name}::{module}")
+        }
+        _ => return None,
+    };
+    let mentions = |text: &str| {
+        text.lines().any(|l| {
+            let l = l.trim();
+            l.starts_with(&format!("use {crate_name}")) && has_word(l, function)
+        }) || text.contains(&format!("{use_path}::{function}("))
+    };
+    let chosen = match integration.iter().zip(&texts).find(|(_, t)| mentions(t)) {
+        Some((f, t)) => TestFile {
+            path: f.path(db).clone(),
+            exists: true,
+            text: t.clone(),
+        },
+        None if has_test_module => return None,
+        None => {
+            let stem = match segments.as_slice() {
+                [only] if only == "lib" => crate_name.clone(),
+                _ => segments.join("_"),
+            };
+            let wanted = tests_dir.join(format!("{stem}.rs"));
+            match integration
+                .iter()
+                .zip(&texts)
+                .find(|(f, _)| **f.path(db) == *wanted)
+            {
+                Some((f, t)) => TestFile {
+                    path: f.path(db).clone(),
+                    exists: true,
+                    text: t.clone(),
+                },
+                None => TestFile {
+                    path: Arc::from(wanted.as_path()),
+                    exists: false,
+                    text: String::new(),
+                },
+            }
+        }
+    };
+    Some((chosen, use_path))
+}
+
+/// The crate's name as its integration tests write it: the first segment of their `use` paths
+/// that is not the standard library's, most often.
+fn crate_name_in(texts: &[String]) -> Option<String> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for text in texts {
+        for line in text.lines() {
+            let Some(rest) = line.trim().strip_prefix("use ") else {
+                continue;
+            };
+            let first: String = rest
+                .trim_start_matches("::")
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if first.is_empty()
+                || ["std", "core", "alloc", "crate", "self", "super"].contains(&first.as_str())
+            {
+                continue;
+            }
+            *counts.entry(first).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(name, _)| name)
+}
+
+/// Whether `lib.rs` re-exports `function` of `module` at the crate's root.
+fn reexports(lib: &str, module: &str, function: &str) -> bool {
+    lib.lines().any(|l| {
+        let l = l.trim();
+        l.starts_with(&format!("pub use {module}::"))
+            && (l.ends_with("::*;") || has_word(l, function))
+    })
+}
+
+/// Whether `word` stands alone in `text` (not part of a longer identifier).
+pub(crate) fn has_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(ident)
+            && !text[i + word.len()..].chars().next().is_some_and(ident)
+    })
+}

@@ -80,6 +80,7 @@ pub(crate) fn probe(plan: &TestPlan, tag: &str) -> Run {
         command: RunnerCommand::Cargo {
             crate_root: plan.source_path.to_path_buf(),
             name: format!("{module_name}::probe"),
+            test_target: None,
         },
     }
 }
@@ -123,8 +124,7 @@ pub(crate) fn render(
     tag: &str,
 ) -> Result<RenderedTest, String> {
     let kind = returns(plan)?;
-    let mut body = String::new();
-    let mut count = 0;
+    let mut lines: Vec<String> = Vec::new();
     for (input, outcome) in cases {
         let call = call(plan, input);
         let line = match (kind, outcome) {
@@ -145,15 +145,19 @@ pub(crate) fn render(
             (_, Outcome::Value(lit)) if usable(lit) => format!("assert_eq!({call}, {lit});"),
             _ => continue,
         };
-        count += 1;
-        body.push_str(&format!("        {line}\n"));
+        lines.push(line);
     }
+    let count = lines.len();
     if count == 0 {
         return Err(format!(
             "no result of `{}` can be written as a literal",
             plan.function.name
         ));
     }
+    if let Some(use_path) = &plan.rust_use {
+        return Ok(render_integration(plan, cases, &lines, use_path));
+    }
+    let body: String = lines.iter().map(|l| format!("        {l}\n")).collect();
     let test = format!(
         "    #[test]\n    fn {}() {{\n{body}    }}\n",
         plan.test_name
@@ -199,6 +203,7 @@ pub(crate) fn render(
             command: RunnerCommand::Cargo {
                 crate_root: plan.source_path.to_path_buf(),
                 name: filter,
+                test_target: None,
             },
         },
         code: test,
@@ -206,9 +211,166 @@ pub(crate) fn render(
     })
 }
 
+/// A test in the crate's `tests/` directory: a top-level `#[test]`, appended to the file (or a
+/// new one), importing the function and the crate's types its values name where the file does
+/// not already.
+fn render_integration(
+    plan: &TestPlan,
+    cases: &[(&Input, &Outcome)],
+    lines: &[String],
+    use_path: &str,
+) -> RenderedTest {
+    let body: String = lines.iter().map(|l| format!("    {l}\n")).collect();
+    let test = format!("#[test]\nfn {}() {{\n{body}}}\n", plan.test_name);
+    let text = &plan.target.text;
+    let crate_name = use_path.split("::").next().unwrap_or(use_path);
+    let glob = format!("use {use_path}::*;");
+    let imported = |name: &str| {
+        text.lines().any(|l| {
+            let l = l.trim();
+            l == glob
+                || (l.starts_with(&format!("use {crate_name}")) && super::place::has_word(l, name))
+        })
+    };
+    let mut names = vec![plan.function.name.clone()];
+    let mentioned = cases.iter().flat_map(|(input, outcome)| {
+        let mut codes: Vec<&str> = input.args.iter().map(String::as_str).collect();
+        if let Outcome::Value(lit) = outcome {
+            codes.push(lit);
+        }
+        codes
+    });
+    for code in mentioned {
+        for name in type_names(code) {
+            let declared = ["pub struct ", "pub enum ", "pub type "]
+                .iter()
+                .any(|k| super::place::has_word(&plan.source_text, &format!("{k}{name}")));
+            if declared && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let missing: Vec<String> = names.into_iter().filter(|n| !imported(n)).collect();
+    let mut edits = Vec::new();
+    let use_line = match missing.as_slice() {
+        [] => None,
+        [one] => Some(format!("use {use_path}::{one};\n")),
+        many => Some(format!("use {use_path}::{{{}}};\n", many.join(", "))),
+    };
+    if plan.target.exists {
+        if let Some(line) = use_line {
+            let (at, had_uses) = after_uses(text);
+            let line = if had_uses { line } else { format!("{line}\n") };
+            edits.push(insert(at, line));
+        }
+        let sep = if text.ends_with("\n\n") {
+            ""
+        } else if text.ends_with('\n') {
+            "\n"
+        } else {
+            "\n\n"
+        };
+        edits.push(insert(text.len(), format!("{sep}{test}")));
+    } else {
+        let head = use_line.map(|l| format!("{l}\n")).unwrap_or_default();
+        edits.push(insert(0, format!("{head}{test}")));
+    }
+    let edits = super::merge_inserts(edits);
+    let edited = crate::assists::apply_edits(text, &edits);
+    let target = plan
+        .target
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    RenderedTest {
+        edits: vec![FileEdit {
+            path: plan.target.path.clone(),
+            create: !plan.target.exists,
+            edits,
+        }],
+        check: Run {
+            files: vec![ScratchFile {
+                path: plan.target.path.to_path_buf(),
+                text: edited,
+            }],
+            command: RunnerCommand::Cargo {
+                crate_root: plan.source_path.to_path_buf(),
+                name: plan.test_name.clone(),
+                test_target: Some(target),
+            },
+        },
+        code: test,
+        cases: lines.len(),
+    }
+}
+
+/// The capitalised names a value's code uses as types (`Tier::Gold`, `Item { .. }`,
+/// `Item::new(..)`), outside string literals.
+fn type_names(code: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut word = String::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            let after_space = c == ' ' && chars.peek() == Some(&'{');
+            let typed = c == ':' && chars.peek() == Some(&':') || c == '{' || after_space;
+            if typed && word.starts_with(char::is_uppercase) && !out.contains(&word) {
+                out.push(word.clone());
+            }
+            word.clear();
+        }
+        if c == '"' {
+            in_str = true;
+        }
+    }
+    out
+}
+
+/// The offset after the file's last top-level `use` line (and `true`), else after its leading
+/// `//!` and `#![…]` lines.
+fn after_uses(text: &str) -> (usize, bool) {
+    let mut offset = 0;
+    let mut after = None;
+    let mut head_end = 0;
+    let mut in_head = true;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_end();
+        if t.starts_with("use ") && t.ends_with(';') {
+            after = Some(offset + line.len());
+        }
+        if in_head && (t.starts_with("//!") || t.starts_with("#![")) {
+            head_end = offset + line.len();
+        } else if !t.is_empty() {
+            in_head = false;
+        }
+        offset += line.len();
+    }
+    match after {
+        Some(at) => (at, true),
+        None => (head_end, false),
+    }
+}
+
 /// The top-level `#[cfg(test)] mod tests { ... }`: the end of its opening line, the offset of
 /// its closing brace, and whether it has `use super::*;`.
-fn test_module(text: &str) -> Option<(usize, usize, bool)> {
+pub(crate) fn test_module(text: &str) -> Option<(usize, usize, bool)> {
     let mut search = 0;
     while let Some(rel) = text[search..].find("#[cfg(test)]") {
         let at = search + rel;

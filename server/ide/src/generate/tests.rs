@@ -678,3 +678,105 @@ fn go_qualify_leaves_keys_selectors_strings_and_lowercase_names() {
     );
     assert_eq!(go::qualify("Tier(2)", None), "Tier(2)");
 }
+
+const RUST_API: &str = r#"
+//- /shop/src/lib.rs
+//! A shop.
+pub mod pricing;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tier { Guest, Gold }
+
+pub fn fee$0(tier: Tier, heavy: bool) -> u32 {
+    if heavy { 5 } else { 1 }
+}
+
+fn private_fee(heavy: bool) -> u32 {
+    if heavy { 5 } else { 1 }
+}
+//- /shop/src/pricing.rs
+pub fn halve(n: u32) -> u32 {
+    n / 2
+}
+//- /shop/tests/api.rs
+//! The public API.
+use shop::{fee, Tier};
+
+#[test]
+fn gold_is_cheap() {
+    assert_eq!(fee(Tier::Gold, false), 1);
+}
+"#;
+
+#[test]
+fn rust_public_function_tested_from_tests_dir_gets_its_test_there() {
+    let plan = plan(RUST_API);
+    assert_eq!(&*plan.target.path, Path::new("/w/shop/tests/api.rs"));
+    assert_eq!(plan.rust_use.as_deref(), Some("shop"));
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("1")).collect();
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(
+        text.starts_with(
+            "//! The public API.\nuse shop::{fee, Tier};\n\n#[test]\nfn gold_is_cheap()"
+        ),
+        "nothing to import: {text}"
+    );
+    assert!(
+        text.contains("}\n\n#[test]\nfn fee_examples() {\n    assert_eq!(fee(Tier::Gold, false), 1);\n    assert_eq!(fee(Tier::Guest, false), 1);\n"),
+        "a top-level test after the file's tests, the call site's input first: {text}"
+    );
+    assert!(matches!(
+        &r.check.command,
+        RunnerCommand::Cargo { name, test_target: Some(t), .. } if name == "fee_examples" && t == "api"
+    ));
+}
+
+#[test]
+fn rust_test_module_or_private_function_keeps_the_test_in_the_file() {
+    // Not yet tested from tests/, and the file has a test module: there.
+    let with_module = RUST_API.replace("pub fn fee$0(", "pub fn fee2$0(")
+        + "\n#[cfg(test)]\nmod tests {\n    use super::*;\n}\n";
+    let with_module = with_module.replace(
+        "//- /shop/src/pricing.rs",
+        "#[cfg(test)]\nmod tests {\n    use super::*;\n}\n//- /shop/src/pricing.rs",
+    );
+    let plan_a = plan(&with_module);
+    assert_eq!(&*plan_a.target.path, Path::new("/w/shop/src/lib.rs"));
+    assert_eq!(plan_a.rust_use, None);
+    // A private function stays in its file even without a test module.
+    let private = RUST_API
+        .replace("pub fn fee$0(", "pub fn fee(")
+        .replace("fn private_fee(", "fn private_$0fee(");
+    let plan_b = plan(&private);
+    assert_eq!(&*plan_b.target.path, Path::new("/w/shop/src/lib.rs"));
+}
+
+#[test]
+fn rust_public_function_of_a_public_module_gets_a_new_tests_file_importing_it() {
+    let fixture = RUST_API
+        .replace("pub fn halve(", "pub fn ha$0lve(")
+        .replace("pub fn fee$0(", "pub fn fee(");
+    let plan = plan(&fixture);
+    assert_eq!(&*plan.target.path, Path::new("/w/shop/tests/pricing.rs"));
+    assert!(!plan.target.exists);
+    assert_eq!(plan.rust_use.as_deref(), Some("shop::pricing"));
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("0")).collect();
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(
+        text.starts_with("use shop::pricing::halve;\n\n#[test]\nfn halve_examples() {\n    assert_eq!(halve(0), 0);\n"),
+        "{text}"
+    );
+    assert!(r.edits[0].create);
+}
+
+#[test]
+fn rust_values_naming_crate_types_import_them_in_tests_files() {
+    let fixture = RUST_API.replace("use shop::{fee, Tier};", "use shop::fee;");
+    let plan = plan(&fixture);
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("1")).collect();
+    let (text, _) = rendered(&plan, &outcomes);
+    assert!(
+        text.starts_with("//! The public API.\nuse shop::fee;\nuse shop::Tier;\n\n#[test]"),
+        "{text}"
+    );
+}
