@@ -223,3 +223,285 @@ fn a_test_calling_a_renamed_function_gets_a_fix_that_follows_the_rename() {
         }
     }
 }
+
+/// A function moved to a new module (`totals`), as a refactoring that updated the code but not
+/// the tests leaves it: the test's import no longer resolves, and its fix imports the function
+/// from where it lives now. With `TESTLENS_RUNNER_TESTS=1` the runner then passes the test.
+struct Move {
+    language: &'static str,
+    name: &'static str,
+    /// The function's text in the old module, up to (not including) this marker after it.
+    from: &'static str,
+    until: &'static str,
+    to: &'static str,
+    /// What the new module says around the function (its own imports, its exports).
+    head: &'static str,
+    tail: &'static str,
+    /// The code files' imports rewritten by hand (old, new).
+    code: &'static [(&'static str, &'static str, &'static str)],
+    test_file: &'static str,
+    call_line: &'static str,
+    test: &'static str,
+    /// The import the fix writes.
+    fixed_import: &'static str,
+}
+
+fn moves() -> Vec<Move> {
+    vec![
+        Move {
+            language: "python",
+            name: "line_total",
+            from: "shop/pricing.py",
+            until: "\n\n\ndef discount_percent",
+            to: "shop/totals.py",
+            head: "",
+            tail: "",
+            code: &[(
+                "shop/cart.py",
+                "from shop.pricing import line_total",
+                "from shop.totals import line_total",
+            )],
+            test_file: "tests/test_pricing.py",
+            call_line: "    assert line_total(50, 3) == 150",
+            test: "tests/test_pricing.py::test_line_total",
+            fixed_import: "from shop.totals import line_total\n",
+        },
+        Move {
+            language: "typescript",
+            name: "lineTotal",
+            from: "src/pricing.ts",
+            until: "\n\nexport function discountPercent",
+            to: "src/totals.ts",
+            head: "import type { Item } from \"./pricing\";\n\n",
+            tail: "",
+            code: &[(
+                "src/cart.ts",
+                "import { lineTotal, type Item } from \"./pricing\";",
+                "import { type Item } from \"./pricing\";\nimport { lineTotal } from \"./totals\";",
+            )],
+            test_file: "src/pricing.test.ts",
+            call_line: "    expect(lineTotal(apple(3))).toBe(150);",
+            test: "multiplies price by quantity",
+            fixed_import: "import { lineTotal } from \"./totals\";\n",
+        },
+        Move {
+            language: "javascript",
+            name: "lineTotal",
+            from: "src/pricing.js",
+            until: "\n\nfunction discountPercent",
+            to: "src/totals.js",
+            head: "\"use strict\";\n\n",
+            tail: "\n\nmodule.exports = { lineTotal };\n",
+            code: &[
+                (
+                    "src/cart.js",
+                    "const { lineTotal } = require(\"./pricing\");",
+                    "const { lineTotal } = require(\"./totals\");",
+                ),
+                (
+                    "src/pricing.js",
+                    "module.exports = { lineTotal, discountPercent,",
+                    "module.exports = { discountPercent,",
+                ),
+            ],
+            test_file: "__tests__/pricing.test.js",
+            call_line: "    expect(lineTotal(apple(3))).toBe(150);",
+            test: "multiplies price by quantity",
+            fixed_import: "const { lineTotal } = require(\"../src/totals\");\n",
+        },
+    ]
+}
+
+fn quick_fix_titled(
+    server: &mut Server,
+    path: &Path,
+    line: u64,
+    character: u64,
+    prefix: &str,
+) -> Option<Value> {
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri(path) },
+                "range": { "start": { "line": line, "character": character },
+                           "end": { "line": line, "character": character } },
+                "context": { "diagnostics": [], "only": ["quickfix"] },
+            }),
+        )
+        .unwrap();
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(prefix)))
+        .cloned()
+}
+
+/// Moves the function out of its module into the new one, and rewrites the code's imports.
+fn move_in_code(root: &Path, m: &Move) -> Vec<std::path::PathBuf> {
+    let from = root.join(m.from);
+    let text = std::fs::read_to_string(&from).unwrap();
+    let needle = format!(
+        "{} {}(",
+        if m.language == "python" {
+            "def"
+        } else {
+            "function"
+        },
+        m.name
+    );
+    let start = text
+        .find(&needle)
+        .unwrap_or_else(|| panic!("{}: no {needle}", m.language));
+    let start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let end = start + text[start..].find(m.until).unwrap();
+    let function = text[start..end].to_owned();
+    let rest = format!("{}{}", &text[..start], text[end..].trim_start_matches('\n'));
+    std::fs::write(&from, rest).unwrap();
+    std::fs::write(
+        root.join(m.to),
+        format!("{}{}\n{}", m.head, function.trim_end(), m.tail),
+    )
+    .unwrap();
+    let mut changed = vec![from, root.join(m.to)];
+    for (file, old, new) in m.code {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(old), "{file}: no {old:?}");
+        std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
+        changed.push(path);
+    }
+    changed
+}
+
+#[test]
+fn a_test_importing_a_moved_function_gets_a_fix_that_imports_it_from_its_new_module() {
+    for m in moves() {
+        let dir = project(m.language);
+        let root = dir.path();
+        let modules = fixtures().join(m.language).join("node_modules");
+        if modules.is_dir() {
+            std::os::unix::fs::symlink(&modules, root.join("node_modules")).unwrap();
+        }
+        let mut server = Server::start(root, capabilities());
+        server.wait_for_index();
+        let path = root.join(m.test_file);
+        let text = open(&mut server, &path);
+        let line = text.lines().position(|l| l == m.call_line).unwrap() as u64;
+        let character = m.call_line.find(m.name).unwrap() as u64 + 2;
+        assert!(
+            quick_fix_titled(&mut server, &path, line, character, "Import `").is_none(),
+            "{}: the import still resolves: no fix",
+            m.language
+        );
+        for p in move_in_code(root, &m) {
+            let kind = if p.ends_with(m.to) { 1 } else { 2 };
+            server.notify(
+                "workspace/didChangeWatchedFiles",
+                json!({ "changes": [{ "uri": uri(&p), "type": kind }] }),
+            );
+        }
+        let action = (0..50)
+            .find_map(|_| {
+                let found = quick_fix_titled(&mut server, &path, line, character, "Import `");
+                if found.is_none() {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                found
+            })
+            .unwrap_or_else(|| panic!("{}: no fix for the moved function", m.language));
+        let title = action["title"].as_str().unwrap();
+        assert!(
+            title.starts_with(&format!("Import `{}` from `", m.name))
+                && title.contains("(moved from `"),
+            "{}: {title}",
+            m.language
+        );
+        let edits = action["edit"]["changes"][uri(&path)].as_array().unwrap();
+        let fixed = apply_edits(&text, edits);
+        assert!(
+            fixed.contains(m.fixed_import),
+            "{}: the new import:\n{fixed}",
+            m.language
+        );
+        assert!(
+            fixed.lines().any(|l| l == m.call_line),
+            "{}: the calls stay as they are:\n{fixed}",
+            m.language
+        );
+        server.shutdown();
+        if runners::enabled() {
+            std::fs::write(&path, &fixed).unwrap();
+            runners::assert_passes(m.language, root, m.test_file, m.test);
+        } else {
+            eprintln!("TESTLENS_RUNNER_TESTS is not 1: {} not run", m.language);
+        }
+    }
+}
+
+/// Renamed and moved at once: the rename fix also imports the new name from its new module.
+#[test]
+fn a_function_renamed_into_another_module_is_followed_there() {
+    let dir = project("python");
+    let root = dir.path();
+    let mut server = Server::start(root, capabilities());
+    server.wait_for_index();
+    let path = root.join("tests/test_pricing.py");
+    let text = open(&mut server, &path);
+    let call_line = "    assert line_total(50, 3) == 150";
+    let line = text.lines().position(|l| l == call_line).unwrap() as u64;
+    let m = &moves()[0];
+    let changed = move_in_code(root, m);
+    for p in &changed {
+        let now = std::fs::read_to_string(p).unwrap();
+        std::fs::write(p, rename_word(&now, "line_total", "line_subtotal")).unwrap();
+        let kind = if p.ends_with(m.to) { 1 } else { 2 };
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": uri(p), "type": kind }] }),
+        );
+    }
+    let action = (0..50)
+        .find_map(|_| {
+            let found = rename_action(&mut server, &path, line, 13);
+            if found.is_none() {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("a rename fix");
+    let title = action["title"].as_str().unwrap();
+    assert!(
+        title.starts_with("Rename `line_total` to `line_subtotal` (renamed in shop/totals.py), imported from `shop.totals`"),
+        "{title}"
+    );
+    let edits = action["edit"]["changes"][uri(&path)].as_array().unwrap();
+    let fixed = apply_edits(&text, edits);
+    assert!(
+        fixed.contains("from shop.totals import line_subtotal\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains(
+            "from shop.pricing import discount_percent, halvings, receipt_header, shipping_cents\n"
+        ),
+        "{fixed}"
+    );
+    assert!(
+        fixed
+            .lines()
+            .any(|l| l == "    assert line_subtotal(50, 3) == 150"),
+        "{fixed}"
+    );
+    server.shutdown();
+    if runners::enabled() {
+        std::fs::write(&path, &fixed).unwrap();
+        runners::assert_passes(
+            "python",
+            root,
+            "tests/test_pricing.py",
+            "tests/test_pricing.py::test_line_total",
+        );
+    }
+}

@@ -30,6 +30,8 @@ use crate::assists::{Assist, AssistCommand, AssistKind, FileEdit};
 use crate::history::History;
 
 pub use inputs::{InputOrigin, call_arguments, is_literal};
+pub(crate) use js::is_exported;
+pub(crate) use place::{has_word, is_test_file as is_test_path};
 
 /// The command that records a test: `[{"path", "offset", "function", "framework"}]`.
 pub const RECORD_COMMAND: &str = "testlens.generateAndRecord";
@@ -647,7 +649,7 @@ fn insert(at: usize, new: String) -> (TextRange, String) {
 }
 
 /// The relative path from directory `from` to `to`, with `/` separators.
-fn relative_path(from: &Path, to: &Path) -> String {
+pub(crate) fn relative_path(from: &Path, to: &Path) -> String {
     let from: Vec<_> = from.components().collect();
     let to_c: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();

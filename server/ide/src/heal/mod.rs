@@ -1,8 +1,9 @@
 //! Healing: quick fixes on the history and smell diagnostics of tests. Each kind of fix is a
 //! module: quarantining a flaky test, replacing a fixed sleep with a wait, updating an expected
-//! value after an intended change, following a renamed callee.
+//! value after an intended change, following a renamed or moved callee.
 
 mod expected;
+mod moved;
 mod quarantine;
 mod rename;
 mod sleep;
@@ -29,5 +30,6 @@ pub(crate) fn assists(
     out.extend(sleep::assists(db, workspace, file, range));
     out.extend(expected::assists(db, workspace, history, file, range));
     out.extend(rename::assists(db, workspace, history, file, range));
+    out.extend(moved::assists(db, workspace, file, range));
     out
 }

@@ -3,7 +3,8 @@
 //! history) are read at that revision; where one of them defined the name, the function it
 //! became is the one with the same body (the name aside) and the same number of parameters, or
 //! failing that the most similar name with the same number of parameters among the functions
-//! added since. The fix rewrites the name in the test file: the calls and the import.
+//! added since. The fix rewrites the name in the test file: the calls and the import, and the
+//! import's module where the function also moved to another one.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -69,9 +70,31 @@ pub(super) fn assists(
         else {
             continue;
         };
-        let edits = rename_edits(&text.to_string(), &call.name, &found.new_name);
+        let text = text.to_string();
+        let mut edits = rename_edits(&text, &call.name, &found.new_name);
         if edits.is_empty() {
             continue;
+        }
+        // Renamed into another module: the import follows it there.
+        let renamed = crate::assists::apply_edits(&text, &edits);
+        let mut moved_from = None;
+        if let Some((import, module)) = super::moved::moved_import(
+            db,
+            workspace,
+            file,
+            &renamed,
+            &found.new_name,
+            Some(found.file),
+        ) {
+            let healed = super::moved::rewrite(
+                file.language(db),
+                &renamed,
+                &import,
+                &found.new_name,
+                &module,
+            );
+            edits = vec![super::moved::minimal_edit(&text, &healed)];
+            moved_from = Some(module);
         }
         out.push(Assist {
             title: format!(
@@ -84,7 +107,7 @@ pub(super) fn assists(
                     "most similar name"
                 },
                 found.path
-            ),
+            ) + &moved_from.map_or(String::new(), |m| format!(", imported from `{m}`")),
             kind: AssistKind::QuickFix,
             fixes: Some((DiagnosticCode::BrokenTest, call.range)),
             edits: vec![FileEdit {
@@ -102,6 +125,7 @@ pub(super) fn assists(
 
 struct Renamed {
     new_name: String,
+    file: SourceFile,
     path: String,
     same_body: bool,
 }
@@ -180,6 +204,7 @@ fn find_renamed(
                     score,
                     Renamed {
                         new_name: f.name.clone(),
+                        file: now,
                         path: path.clone(),
                         same_body,
                     },
