@@ -664,6 +664,32 @@ fn js(
         edits.extend(extra);
         edits
     };
+    // Time under fake timers only moves when told: advance it by the sleep instead. First, as
+    // a wait would poll a clock that does not run.
+    let fake = if vitest && text.contains("vi.useFakeTimers") {
+        Some(("vi", "Vitest"))
+    } else if jest && text.contains("jest.useFakeTimers") {
+        Some(("jest", "Jest"))
+    } else {
+        None
+    };
+    if let Some((object, runner)) = fake
+        && let Some(ms) = millis
+        && at.prefix == "await"
+    {
+        let line = &text[at.sleep_lines.start as usize..at.sleep_lines.end as usize];
+        let ending = if line.ends_with('\n') { nl } else { "" };
+        fixes.push(SleepFix {
+            title: format!("Advance {runner}'s fake timers instead of sleeping"),
+            edits: vec![(
+                at.sleep_lines,
+                format!(
+                    "{indent}{object}.advanceTimersByTime({});{ending}",
+                    ms.ceil() as u64
+                ),
+            )],
+        });
+    }
     if vitest {
         let mut extra = Vec::new();
         if let Some(edit) = add_vitest_vi(text) {
@@ -676,25 +702,6 @@ fn js(
                 format!(", {{ timeout: {timeout}, interval: {INTERVAL_MS} }}"),
                 extra,
             ),
-        });
-    }
-    if jest
-        && text.contains("jest.useFakeTimers")
-        && let Some(ms) = millis
-        && at.prefix == "await"
-    {
-        // Time under fake timers only moves when told: advance it by the sleep instead.
-        let line = &text[at.sleep_lines.start as usize..at.sleep_lines.end as usize];
-        let ending = if line.ends_with('\n') { nl } else { "" };
-        fixes.push(SleepFix {
-            title: "Advance Jest's fake timers instead of sleeping".to_owned(),
-            edits: vec![(
-                at.sleep_lines,
-                format!(
-                    "{indent}jest.advanceTimersByTime({});{ending}",
-                    ms.ceil() as u64
-                ),
-            )],
         });
     }
     if let Some(package) = &project.testing_library {
@@ -1081,6 +1088,25 @@ mod tests {
             }
         "#]]
         .assert_eq(&all[0].1);
+    }
+
+    #[test]
+    fn vitest_under_fake_timers_advances_them_first() {
+        let text = "import { describe, expect, it, vi } from \"vitest\";\n\ndescribe(\"a\", () => {\n  it(\"waits\", async () => {\n    vi.useFakeTimers();\n    await new Promise((r) => setTimeout(r, 20));\n    expect(ready()).toBe(4);\n  });\n});\n";
+        let project = Project {
+            js_framework: Some(Framework::Vitest),
+            ..Project::default()
+        };
+        let all = fixes(Language::TypeScript, "a.test.ts", text, &project);
+        assert_eq!(all[0].0, "Advance Vitest's fake timers instead of sleeping");
+        assert!(
+            all[0]
+                .1
+                .contains("    vi.useFakeTimers();\n    vi.advanceTimersByTime(20);\n    expect(ready()).toBe(4);"),
+            "{}",
+            all[0].1
+        );
+        assert!(all[1].0.contains("`vi.waitFor`"), "{all:#?}");
     }
 
     #[test]
