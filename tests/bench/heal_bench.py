@@ -311,6 +311,49 @@ def rename_cases() -> list[Case]:
     return out
 
 
+# Moved functions: the line total moves to a new module `totals`, the code's imports follow it,
+# the tests' do not (the fix imports it from there).
+MOVES = [
+    # language, old module file, marker after the function, new file, head, tail,
+    # code imports rewritten (file, old, new), test file, line of a call, runner's test name
+    ("python", "shop/pricing.py", "\n\n\ndef discount_percent", "shop/totals.py", "", "",
+     [("shop/cart.py", "from shop.pricing import line_total", "from shop.totals import line_total")],
+     "tests/test_pricing.py", "assert line_total(50, 3) == 150",
+     "tests/test_pricing.py::test_line_total"),
+    ("typescript", "src/pricing.ts", "\n\nexport function discountPercent", "src/totals.ts",
+     'import type { Item } from "./pricing";\n\n', "",
+     [("src/cart.ts", 'import { lineTotal, type Item } from "./pricing";',
+       'import { type Item } from "./pricing";\nimport { lineTotal } from "./totals";')],
+     "src/pricing.test.ts", "expect(lineTotal(apple(3))).toBe(150);", "multiplies price by quantity"),
+    ("javascript", "src/pricing.js", "\n\nfunction discountPercent", "src/totals.js",
+     '"use strict";\n\n', "\n\nmodule.exports = { lineTotal };\n",
+     [("src/cart.js", 'const { lineTotal } = require("./pricing");', 'const { lineTotal } = require("./totals");'),
+      ("src/pricing.js", "module.exports = { lineTotal, discountPercent,", "module.exports = { discountPercent,")],
+     "__tests__/pricing.test.js", "expect(lineTotal(apple(3))).toBe(150);", "multiplies price by quantity"),
+]
+
+
+def move_cases() -> list[Case]:
+    out = []
+    for language, src, until, dst, head, tail, code, test_file, line, test in MOVES:
+        name = "line_total" if language == "python" else "lineTotal"
+
+        def setup(root: Path, src=src, until=until, dst=dst, head=head, tail=tail, code=code,
+                  name=name, language=language) -> None:
+            text = (root / src).read_text(encoding="utf-8")
+            keyword = "def" if language == "python" else "function"
+            start = text.index(f"{keyword} {name}(")
+            start = text.rfind("\n", 0, start) + 1
+            end = text.index(until, start)
+            (root / src).write_text(text[:start] + text[end:].lstrip("\n"), encoding="utf-8")
+            (root / dst).write_text(head + text[start:end].rstrip() + "\n" + tail, encoding="utf-8")
+            for f, old, new in code:
+                replace(root / f, old, new)
+        out.append(Case("move", language, f"{name} -> {dst}", language, test_file, None, line,
+                        test, "passed", setup=setup, cursor=name, title="Import `"))
+    return out
+
+
 # Focused tests: a `.only` added to one test of a file skips the others; the fix removes it.
 
 
@@ -332,6 +375,7 @@ KINDS: dict[str, Callable[[], list[Case]]] = {
     "quarantine": quarantine_cases,
     "expected": expected_cases,
     "rename": rename_cases,
+    "move": move_cases,
     "focus": focus_cases,
 }
 
