@@ -330,18 +330,22 @@ MOVES = [
      [("src/cart.js", 'const { lineTotal } = require("./pricing");', 'const { lineTotal } = require("./totals");'),
       ("src/pricing.js", "module.exports = { lineTotal, discountPercent,", "module.exports = { discountPercent,")],
      "__tests__/pricing.test.js", "expect(lineTotal(apple(3))).toBe(150);", "multiplies price by quantity"),
+    ("rust", "src/lib.rs", "\n\n/// The closure's", "src/totals.rs", "use crate::Item;\n\n", "",
+     [("src/lib.rs", ".map(line_total)", ".map(totals::line_total)"),
+      ("src/lib.rs", "/// One line of a shopping cart.", "pub mod totals;\n\n/// One line of a shopping cart.")],
+     "src/lib.rs", "assert_eq!(line_total(&apple(3)), 150);", "tests::line_total_multiplies_price_by_qty"),
 ]
 
 
 def move_cases() -> list[Case]:
     out = []
     for language, src, until, dst, head, tail, code, test_file, line, test in MOVES:
-        name = "line_total" if language == "python" else "lineTotal"
+        name = "line_total" if language in ("python", "rust") else "lineTotal"
 
         def setup(root: Path, src=src, until=until, dst=dst, head=head, tail=tail, code=code,
                   name=name, language=language) -> None:
             text = (root / src).read_text(encoding="utf-8")
-            keyword = "def" if language == "python" else "function"
+            keyword = {"python": "def", "rust": "pub fn"}.get(language, "function")
             start = text.index(f"{keyword} {name}(")
             start = text.rfind("\n", 0, start) + 1
             end = text.index(until, start)

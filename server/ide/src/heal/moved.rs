@@ -423,6 +423,9 @@ pub(super) fn assists(
     range: TextRange,
 ) -> Vec<Assist> {
     let language = file.language(db);
+    if language == Language::Rust {
+        return rust_assists(db, workspace, file, range);
+    }
     if !(language == Language::Python || language.is_js_family()) {
         return Vec::new();
     }
@@ -478,6 +481,228 @@ pub(super) fn assists(
         });
     }
     out
+}
+
+/// Rust: a test calls a function its file neither defines nor imports any more, and one other
+/// module of the crate defines it now. In a `#[cfg(test)] mod tests` of the file, a `use
+/// crate::<module>::f;` is added after the module's `use super::*;`; in an integration test of
+/// `tests/`, the name leaves the file's `use <crate>::{…}` and gets its own `use
+/// <crate>::<module>::f;`.
+fn rust_assists(
+    db: &RootDatabase,
+    workspace: Workspace,
+    file: SourceFile,
+    range: TextRange,
+) -> Vec<Assist> {
+    let model = db::file_model(db, file);
+    let touching = |r: TextRange| r.start <= range.end && range.start <= r.end;
+    let text = file.text(db).to_string();
+    let path = file.path(db).clone();
+    let integration = path
+        .parent()
+        .is_some_and(|d| d.file_name().is_some_and(|n| n == "tests"));
+    let mut out = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for test in model.tests.iter().filter(|t| touching(t.range)) {
+        for call in test.calls.iter().filter(|c| touching(c.range)) {
+            let name = &call.name;
+            if seen.contains(name) || text.contains(&format!("::{name}(")) {
+                continue;
+            }
+            seen.push(name.clone());
+            // Still in scope: defined in the file, or imported by one of its `use` lines.
+            let defined_here = model
+                .functions
+                .iter()
+                .any(|f| f.name == *name && f.qualified_name == *name);
+            let imported = text.lines().any(|l| {
+                let l = l.trim_start();
+                (l.starts_with("use ") || l.starts_with("pub use "))
+                    && crate::generate::has_word(l, name)
+            });
+            let Some(now) = rust_defined_in(db, workspace, &path, name) else {
+                continue;
+            };
+            let Some(module) = rust_module_path(db, &path, now) else {
+                continue;
+            };
+            let healed = if integration {
+                let Some((line_range, crate_name)) = rust_use_of(&text, name) else {
+                    continue;
+                };
+                if module.is_empty() || rust_root_reexports(db, workspace, &path, name) {
+                    continue;
+                }
+                let line = &text[line_range.clone()];
+                let Some(without) = remove_use_item(line, name) else {
+                    continue;
+                };
+                let added = format!("use {crate_name}::{module}::{name};\n");
+                let mut t = text.clone();
+                t.replace_range(line_range, &format!("{without}{added}"));
+                t
+            } else {
+                if defined_here || imported || module.is_empty() {
+                    continue;
+                }
+                let Some(at) = rust_test_module_use(&text, test.range) else {
+                    continue;
+                };
+                let indent = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+                let indent: String = indent.chars().take_while(|c| c.is_whitespace()).collect();
+                let line_end = at + text[at..].find('\n').map_or(text.len() - at, |i| i + 1);
+                let mut t = text.clone();
+                t.insert_str(line_end, &format!("{indent}use crate::{module}::{name};\n"));
+                t
+            };
+            if healed == text {
+                continue;
+            }
+            out.push(Assist {
+                title: format!("Import `{name}` from `crate::{module}` (moved)"),
+                kind: AssistKind::QuickFix,
+                fixes: Some((DiagnosticCode::BrokenTest, call.range)),
+                edits: vec![FileEdit {
+                    path: path.clone(),
+                    create: false,
+                    edits: vec![minimal_edit(&text, &healed)],
+                }],
+                command: None,
+                preferred: true,
+                disabled: None,
+            });
+        }
+    }
+    out
+}
+
+/// The one non-test file of the crate (the same `src/`) that defines `name` at its top level.
+fn rust_defined_in(
+    db: &RootDatabase,
+    workspace: Workspace,
+    test: &Path,
+    name: &str,
+) -> Option<SourceFile> {
+    let src = rust_src_dir(test)?;
+    let mut found = workspace.files(db).iter().copied().filter(|f| {
+        let p = f.path(db);
+        f.language(db) == Language::Rust
+            && p.starts_with(&src)
+            && **p != *test
+            && db::file_model(db, *f)
+                .functions
+                .iter()
+                .any(|g| g.name == name && g.qualified_name == name)
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// Whether the crate's `lib.rs` re-exports `name` (`pub use m::name;`, `pub use m::*;`), so that
+/// `use <crate>::name` still resolves.
+fn rust_root_reexports(db: &RootDatabase, workspace: Workspace, test: &Path, name: &str) -> bool {
+    let Some(lib) = rust_src_dir(test).map(|s| s.join("lib.rs")) else {
+        return false;
+    };
+    workspace
+        .files(db)
+        .iter()
+        .find(|f| **f.path(db) == *lib)
+        .is_some_and(|f| {
+            f.text(db).to_string().lines().any(|l| {
+                let l = l.trim();
+                l.starts_with("pub use ")
+                    && (l.ends_with("::*;") || crate::generate::has_word(l, name))
+            })
+        })
+}
+
+/// The crate's `src/` directory for a file in it or in its `tests/`.
+fn rust_src_dir(path: &Path) -> Option<PathBuf> {
+    for dir in path.ancestors().skip(1) {
+        if dir.file_name().is_some_and(|n| n == "src") {
+            return Some(dir.to_owned());
+        }
+        if dir.file_name().is_some_and(|n| n == "tests") {
+            return Some(dir.parent()?.join("src"));
+        }
+    }
+    None
+}
+
+/// The module path of `file` in its crate (`pricing`, `shop::money`; empty for the root).
+fn rust_module_path(db: &RootDatabase, test: &Path, file: SourceFile) -> Option<String> {
+    let src = rust_src_dir(test)?;
+    let rel = file.path(db).strip_prefix(&src).ok()?.with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    if parts.as_slice() == ["lib"] || parts.as_slice() == ["main"] {
+        return Some(String::new());
+    }
+    Some(parts.join("::"))
+}
+
+/// The `use <crate>::…` line (with its line break) of an integration test that imports `name`,
+/// and the crate's name.
+fn rust_use_of(text: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("use ")
+            && crate::generate::has_word(t, name)
+        {
+            let first: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !["std", "core", "alloc", "crate", "self", "super"].contains(&first.as_str()) {
+                return Some((offset..offset + line.len(), first));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// A `use` line without `name`: `use shop::{a, name, b};` → `use shop::{a, b};`; empty where
+/// `name` was all it imported.
+fn remove_use_item(line: &str, name: &str) -> Option<String> {
+    let t = line.trim_end();
+    if let (Some(open), Some(close)) = (t.find('{'), t.rfind('}')) {
+        let items: Vec<&str> = t[open + 1..close]
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .collect();
+        let kept: Vec<&str> = items.iter().copied().filter(|i| *i != name).collect();
+        if kept.len() == items.len() {
+            return None;
+        }
+        if kept.is_empty() {
+            return Some(String::new());
+        }
+        let nl = &line[t.len()..];
+        return Some(format!(
+            "{}{}{}{nl}",
+            &t[..open + 1],
+            kept.join(", "),
+            &t[close..]
+        ));
+    }
+    t.ends_with(&format!("::{name};")).then(String::new)
+}
+
+/// Where a `use crate::…` goes for the test at `test`: the `use super::*;` of the module around it.
+fn rust_test_module_use(text: &str, test: TextRange) -> Option<usize> {
+    let before = &text[..test.start as usize];
+    let module = before.rfind("mod ")?;
+    let after = &text[module..test.start as usize];
+    after.find("use super::*;").map(|i| module + i)
 }
 
 #[cfg(test)]
@@ -537,6 +762,26 @@ mod tests {
         assert_eq!(
             rewrite(Language::JavaScript, cjs, old, "lineTotal", "../src/cart"),
             "const { lineTotal } = require(\"../src/cart\");\n"
+        );
+    }
+
+    #[test]
+    fn rust_use_lines_lose_the_moved_name() {
+        assert_eq!(
+            remove_use_item("use shop::{halvings, line_total, Tier};\n", "line_total").as_deref(),
+            Some("use shop::{halvings, Tier};\n")
+        );
+        assert_eq!(
+            remove_use_item("use shop::{line_total};\n", "line_total").as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            remove_use_item("use shop::line_total;\n", "line_total").as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            remove_use_item("use shop::{halvings};\n", "line_total"),
+            None
         );
     }
 
