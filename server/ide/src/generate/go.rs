@@ -194,13 +194,15 @@ pub(crate) fn results(ret: Option<&str>) -> Result<(Option<String>, bool), Strin
 }
 
 fn call(plan: &TestPlan, args: &[String]) -> String {
-    format!("{}({})", plan.function.name, args.join(", "))
+    format!("{}({})", plan.callee(), args.join(", "))
 }
 
 fn qualified_call(plan: &TestPlan, qualifier: Option<&str>, args: &[String]) -> String {
-    match qualifier {
-        Some(q) => format!("{q}.{}({})", plan.function.name, args.join(", ")),
-        None => call(plan, args),
+    match (qualifier, &plan.receiver) {
+        // `(&Cart{}).Total(tt.k)` → `(&shop.Cart{}).Total(tt.k)`.
+        (Some(_), Some(_)) => qualify(&call(plan, args), qualifier),
+        (Some(q), None) => format!("{q}.{}({})", plan.function.name, args.join(", ")),
+        (None, _) => call(plan, args),
     }
 }
 

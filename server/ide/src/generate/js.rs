@@ -49,6 +49,15 @@ pub(crate) fn is_exported(text: &str, name: &str, range: TextRange) -> bool {
     false
 }
 
+/// Whether the class `name` is exported (`export class`, `export default class`, an export list,
+/// `module.exports`).
+pub(crate) fn class_is_exported(text: &str, name: &str) -> bool {
+    text.contains(&format!("export class {name}"))
+        || text.contains(&format!("export default class {name}"))
+        || text.contains(&format!("export abstract class {name}"))
+        || is_exported(text, name, TextRange::new(0, 0))
+}
+
 /// CommonJS (`require`/`module.exports`) rather than ES modules.
 fn is_commonjs(plan: &TestPlan) -> bool {
     if plan.language != Language::JavaScript {
@@ -90,7 +99,7 @@ fn specifier(plan: &TestPlan, dir: &Path) -> String {
 }
 
 fn call(plan: &TestPlan, input: &Input) -> String {
-    format!("{}({})", plan.function.name, input.args.join(", "))
+    format!("{}({})", plan.callee(), input.args.join(", "))
 }
 
 fn quote(s: &str) -> String {
@@ -154,14 +163,17 @@ pub(crate) fn probe(plan: &TestPlan, tag: &str) -> Run {
             "import {{ writeFileSync }} from \"node:fs\";\nimport * as target from {spec};\n"
         ));
     }
+    if let Some(r) = &plan.receiver {
+        s.push_str(&format!("const {{ {} }} = target;\n", r.type_name));
+    }
     s.push_str(PROBE_LITERAL);
     s.push_str("test(\"testlens probe\", async () => {\n  const out = [];\n  const cases = [\n");
     for input in &plan.inputs {
-        s.push_str(&format!(
-            "    () => target.{}({}),\n",
-            plan.function.name,
-            input.args.join(", ")
-        ));
+        let callee = match &plan.receiver {
+            Some(_) => plan.callee(),
+            None => format!("target.{}", plan.function.name),
+        };
+        s.push_str(&format!("    () => {callee}({}),\n", input.args.join(", ")));
     }
     s.push_str(PROBE_END);
     Run {
@@ -288,7 +300,7 @@ pub(crate) fn render(
     let target = &plan.target;
     let dir = target.path.parent().unwrap_or(Path::new("/"));
     let spec = specifier(plan, dir);
-    let name = &plan.function.name;
+    let name = plan.import_name();
     let import_line = if cjs {
         format!("const {{ {name} }} = require({});\n", quote(&spec))
     } else {
@@ -339,7 +351,7 @@ pub(crate) fn render(
 /// The import of the function (added to the existing import or require of the module, or a
 /// new one after the last import), and the framework's own imports where missing.
 fn import_edits(plan: &TestPlan, text: &str, spec: &str, cjs: bool) -> Vec<(TextRange, String)> {
-    let name = &plan.function.name;
+    let name = plan.import_name();
     let mut edits = Vec::new();
     let mut after_imports = 0usize;
     let mut offset = 0usize;

@@ -15,6 +15,7 @@ mod inputs;
 mod js;
 mod place;
 mod python;
+mod receiver;
 mod rust;
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ use crate::assists::{Assist, AssistCommand, AssistKind, FileEdit};
 use crate::history::History;
 
 pub use inputs::{InputOrigin, call_arguments, is_literal};
+pub use receiver::Receiver;
 pub(crate) use js::is_exported;
 pub(crate) use place::{has_word, is_test_file as is_test_path};
 
@@ -147,6 +149,27 @@ pub struct TestPlan {
     /// Rust, for a test in the crate's `tests/` directory: the path the test imports the
     /// function's module by (`shop`, `shop::pricing`).
     pub rust_use: Option<String>,
+    /// For a method: what the test calls it on.
+    pub receiver: Option<Receiver>,
+}
+
+impl TestPlan {
+    /// The function as a test calls it: `f`, or through its receiver (`Cart().total`,
+    /// `Item::new`).
+    pub(crate) fn callee(&self) -> String {
+        match &self.receiver {
+            Some(r) => r.callee(self.language, &self.function.name),
+            None => self.function.name.clone(),
+        }
+    }
+
+    /// The name a test imports: the function, or a method's type.
+    pub(crate) fn import_name(&self) -> &str {
+        match &self.receiver {
+            Some(r) => &r.type_name,
+            None => &self.function.name,
+        }
+    }
 }
 
 /// A file written for a run and removed after it.
@@ -492,27 +515,28 @@ fn build(
     if model.has_syntax_errors {
         return Err(Refusal::SyntaxErrors);
     }
-    if function.kind == FunctionKind::Method {
-        return Err(Refusal::Unsupported(format!(
-            "`{}` is a method; generation writes tests for free functions for now",
-            function.qualified_name
-        )));
-    }
-    if function.qualified_name.contains('.') || function.qualified_name.contains("::") {
+    let text = file.text(db).to_string();
+    let receiver = if function.kind == FunctionKind::Method {
+        Some(receiver::receiver(language, &text, model, function)?)
+    } else {
+        None
+    };
+    if receiver.is_none()
+        && (function.qualified_name.contains('.') || function.qualified_name.contains("::"))
+    {
         // A function nested in another one cannot be called from a test.
         return Err(Refusal::Unsupported(format!(
             "`{}` is not reachable from a test (nested function)",
             function.qualified_name
         )));
     }
-    let text = file.text(db).to_string();
     let header = header_text(&text, function.range, function.name_range);
     let target_fn = TargetFunction {
         name: function.name.clone(),
         params: function
             .params
             .iter()
-            .filter(|p| p.name != "self" && p.name != "cls")
+            .filter(|p| !p.name.contains("self") && p.name != "cls")
             .cloned()
             .collect(),
         defaulted: inputs::defaulted_params(language, &header),
@@ -533,10 +557,14 @@ fn build(
         None => place::detect_framework(db, workspace, file)?,
     };
     check_framework(language, framework)?;
-    if language.is_js_family() && !js::is_exported(&text, &function.name, function.range) {
+    let exported = match &receiver {
+        Some(r) => js::class_is_exported(&text, &r.type_name),
+        None => js::is_exported(&text, &function.name, function.range),
+    };
+    if language.is_js_family() && !exported {
         return Err(Refusal::Unsupported(format!(
             "`{}` is not exported, so a test cannot import it",
-            function.name
+            receiver.as_ref().map_or(&function.name, |r| &r.type_name)
         )));
     }
     let mut target = place::test_file(db, workspace, file, framework);
@@ -549,7 +577,7 @@ fn build(
             db,
             workspace,
             file,
-            &function.name,
+            receiver.as_ref().map_or(&function.name, |r| &r.type_name),
             &header,
             rust::test_module(&text).is_some(),
         )
@@ -557,7 +585,14 @@ fn build(
         target = integration;
         rust_use = Some(use_path);
     }
-    let test_name = place::unique_name(db, workspace, language, framework, &target, &function.name);
+    // A method's test is named after its type too: `test_cart_total`, `TestCartTotal`.
+    let named = match &receiver {
+        Some(r) if language.is_js_family() => format!("{}.{}", r.type_name, function.name),
+        Some(r) if language == Language::Go => format!("{}_{}", r.type_name, function.name),
+        Some(r) => format!("{}_{}", receiver::snake(&r.type_name), function.name),
+        None => function.name.clone(),
+    };
+    let test_name = place::unique_name(db, workspace, language, framework, &target, &named);
     let mut found = Vec::new();
     if config.call_sites {
         found.extend(inputs::call_site_inputs(
@@ -591,6 +626,7 @@ fn build(
         test_name,
         inputs,
         rust_use,
+        receiver,
     })
 }
 

@@ -29,21 +29,34 @@ pub(crate) fn import_root(plan: &TestPlan) -> PathBuf {
 }
 
 fn call(plan: &TestPlan, input: &Input) -> String {
-    format!("{}({})", plan.function.name, input.args.join(", "))
+    format!("{}({})", plan.callee(), input.args.join(", "))
 }
 
 pub(crate) fn probe(plan: &TestPlan, tag: &str) -> Run {
     let root = import_root(plan);
     let mut s = String::new();
     s.push_str(PROBE_PRELUDE);
-    s.push_str(&format!(
-        "from {} import {} as _target\n\n",
-        module_path(plan),
-        plan.function.name
-    ));
+    match &plan.receiver {
+        // A method: called on a value of its class, built as the test builds it.
+        Some(r) => s.push_str(&format!(
+            "from {} import {}\n\n",
+            module_path(plan),
+            r.type_name
+        )),
+        None => s.push_str(&format!(
+            "from {} import {} as _target\n\n",
+            module_path(plan),
+            plan.function.name
+        )),
+    }
     for (i, input) in plan.inputs.iter().enumerate() {
+        let callee = if plan.receiver.is_some() {
+            plan.callee()
+        } else {
+            "_target".to_owned()
+        };
         s.push_str(&format!(
-            "_case({i}, lambda: _target({}))\n",
+            "_case({i}, lambda: {callee}({}))\n",
             input.args.join(", ")
         ));
     }
@@ -195,7 +208,7 @@ pub(crate) fn render(
     } else {
         format!("def {}():\n{body}", plan.test_name)
     };
-    let mut names = vec![plan.function.name.clone()];
+    let mut names = vec![plan.import_name().to_owned()];
     names.extend(extra_imports);
     names.sort();
     names.dedup();

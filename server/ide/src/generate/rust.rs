@@ -36,7 +36,7 @@ fn returns(plan: &TestPlan) -> Result<Returns, String> {
 }
 
 fn call(plan: &TestPlan, input: &Input) -> String {
-    format!("{}({})", plan.function.name, input.args.join(", "))
+    format!("{}({})", plan.callee(), input.args.join(", "))
 }
 
 /// Adds `module` to the end of the source text.
@@ -232,7 +232,7 @@ fn render_integration(
                 || (l.starts_with(&format!("use {crate_name}")) && super::place::has_word(l, name))
         })
     };
-    let mut names = vec![plan.function.name.clone()];
+    let mut names = vec![plan.import_name().to_owned()];
     let mentioned = cases.iter().flat_map(|(input, outcome)| {
         let mut codes: Vec<&str> = input.args.iter().map(String::as_str).collect();
         if let Outcome::Value(lit) = outcome {

@@ -294,11 +294,61 @@ fn refusals_for_tests_syntax_errors_methods_and_nothing_at_the_cursor() {
         let got = plan_of(&host.analysis(), &path, offset, &GenerateConfig::default());
         assert_eq!(got, Err(want), "{fixture}");
     }
+    // A method of a class that cannot be built: refused with the reason.
     let (host, path, offset) = load(
-        "//- /tests/test_a.py\nimport pytest\n//- /a.py\nclass C:\n    def m$0(self, x: int):\n        return x\n",
+        "//- /tests/test_a.py\nimport pytest\n//- /a.py\nclass C:\n    def __init__(self, thing):\n        self.thing = thing\n\n    def m$0(self, x: int):\n        return x\n",
     );
     let got = plan_of(&host.analysis(), &path, offset, &GenerateConfig::default());
-    assert!(matches!(got, Err(Refusal::Unsupported(m)) if m.contains("method")));
+    assert!(
+        matches!(&got, Err(Refusal::Unsupported(m)) if m.contains("no values for the parameters of `C`'s constructor")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn python_methods_are_called_on_an_instance_built_with_its_constructor() {
+    let plan = plan(
+        "//- /tests/test_a.py\nimport pytest\n\n\ndef test_x():\n    assert True\n//- /shop/cart.py\nclass Cart:\n    def __init__(self, limit: int = 3):\n        self.limit = limit\n\n    def fits$0(self, n: int) -> bool:\n        return n <= self.limit\n\n    @staticmethod\n    def of(n: int):\n        return Cart(n)\n",
+    );
+    assert_eq!(plan.test_name, "test_cart_fits");
+    let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("True")).collect();
+    let (text, r) = rendered(&plan, &outcomes);
+    assert!(text.starts_with("from shop.cart import Cart\n"), "the class is imported: {text}");
+    assert!(text.contains("    assert Cart(0).fits(0) is True\n"), "{text}");
+    let probe = &plan.probe("t").files[0].text;
+    assert!(probe.contains("from shop.cart import Cart\n\n_case(0, lambda: Cart(0).fits(0))"), "{probe}");
+    assert!(matches!(&r.check.command, RunnerCommand::Pytest { .. }));
+}
+
+#[test]
+fn methods_in_typescript_go_and_rust() {
+    // TypeScript: `new` with the constructor's values; static methods on the class.
+    let ts = plan(
+        "//- /src/other.test.ts\nimport { expect, test } from \"vitest\";\ntest(\"x\", () => {\n  expect(1).toBe(1);\n});\n//- /src/cart.ts\nexport class Cart {\n  constructor(private limit: number) {}\n  fits$0(n: number): boolean {\n    return n <= this.limit;\n  }\n}\n",
+    );
+    assert_eq!(ts.test_name, "Cart.fits");
+    assert_eq!(ts.callee(), "new Cart(0).fits");
+    assert_eq!(ts.import_name(), "Cart");
+    // Go: the zero value, by pointer for a pointer receiver, in parentheses.
+    let go = plan(
+        "//- /shop/cart.go\npackage shop\n\ntype Cart struct {\n\tN int\n}\n\nfunc (c *Cart) Tot$0al(k int) int {\n\treturn c.N * k\n}\n",
+    );
+    assert_eq!(go.test_name, "TestCartTotal");
+    let outcomes: Vec<Option<Outcome>> = go.inputs.iter().map(|_| value("0")).collect();
+    let (text, _) = rendered(&go, &outcomes);
+    assert!(text.contains("if got := (&Cart{}).Total(tt.k); got != tt.want {"), "{text}");
+    // Rust: associated functions on the type; methods on a value from its constructor.
+    let rust_src = "//- /src/lib.rs\npub struct Item { pub qty: u32 }\n\nimpl Item {\n    pub fn new(qty: u32) -> Self {\n        Item { qty }\n    }\n\n    pub fn double(&self, k: u32) -> u32 {\n        self.qty * k\n    }\n}\n";
+    let assoc = plan(&rust_src.replace("pub fn new(", "pub fn n$0ew("));
+    assert_eq!(assoc.callee(), "Item::new");
+    assert_eq!(assoc.test_name, "item_new_examples");
+    let method = plan(&rust_src.replace("pub fn double(", "pub fn dou$0ble("));
+    assert_eq!(method.callee(), "Item::new(0).double");
+    assert_eq!(
+        method.function.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["k"],
+        "`&self` is not an argument"
+    );
 }
 
 #[test]
