@@ -31,9 +31,9 @@ use crate::assists::{Assist, AssistCommand, AssistKind, FileEdit};
 use crate::history::History;
 
 pub use inputs::{InputOrigin, call_arguments, is_literal};
-pub use receiver::Receiver;
 pub(crate) use js::is_exported;
 pub(crate) use place::{has_word, is_test_file as is_test_path};
+pub use receiver::Receiver;
 
 /// The command that records a test: `[{"path", "offset", "function", "framework"}]`.
 pub const RECORD_COMMAND: &str = "testlens.generateAndRecord";

@@ -20,7 +20,11 @@ pub struct Receiver {
 impl Receiver {
     /// `callee` as the test calls it: `Cart().total`, `Cart.of`, `Item::new`.
     pub(crate) fn callee(&self, language: Language, name: &str) -> String {
-        let sep = if language == Language::Rust { "::" } else { "." };
+        let sep = if language == Language::Rust {
+            "::"
+        } else {
+            "."
+        };
         match &self.construct {
             Some(value) => format!("{value}.{name}"),
             None => format!("{}{sep}{name}", self.type_name),
@@ -39,7 +43,11 @@ pub(crate) fn receiver(
     model: &FileModel,
     function: &Function,
 ) -> Result<Receiver, Refusal> {
-    let sep = if language == Language::Rust { "::" } else { "." };
+    let sep = if language == Language::Rust {
+        "::"
+    } else {
+        "."
+    };
     let Some((type_name, name)) = function.qualified_name.split_once(sep) else {
         return Err(unsupported(format!(
             "`{}` is a method of an unnamed type",
@@ -175,7 +183,11 @@ fn construct_with(
     type_name: &str,
     ctor: &str,
 ) -> Result<String, Refusal> {
-    let sep = if language == Language::Rust { "::" } else { "." };
+    let sep = if language == Language::Rust {
+        "::"
+    } else {
+        "."
+    };
     let Some(init) = model
         .functions
         .iter()

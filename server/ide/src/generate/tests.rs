@@ -313,10 +313,19 @@ fn python_methods_are_called_on_an_instance_built_with_its_constructor() {
     assert_eq!(plan.test_name, "test_cart_fits");
     let outcomes: Vec<Option<Outcome>> = plan.inputs.iter().map(|_| value("True")).collect();
     let (text, r) = rendered(&plan, &outcomes);
-    assert!(text.starts_with("from shop.cart import Cart\n"), "the class is imported: {text}");
-    assert!(text.contains("    assert Cart(0).fits(0) is True\n"), "{text}");
+    assert!(
+        text.starts_with("from shop.cart import Cart\n"),
+        "the class is imported: {text}"
+    );
+    assert!(
+        text.contains("    assert Cart(0).fits(0) is True\n"),
+        "{text}"
+    );
     let probe = &plan.probe("t").files[0].text;
-    assert!(probe.contains("from shop.cart import Cart\n\n_case(0, lambda: Cart(0).fits(0))"), "{probe}");
+    assert!(
+        probe.contains("from shop.cart import Cart\n\n_case(0, lambda: Cart(0).fits(0))"),
+        "{probe}"
+    );
     assert!(matches!(&r.check.command, RunnerCommand::Pytest { .. }));
 }
 
@@ -336,7 +345,10 @@ fn methods_in_typescript_go_and_rust() {
     assert_eq!(go.test_name, "TestCartTotal");
     let outcomes: Vec<Option<Outcome>> = go.inputs.iter().map(|_| value("0")).collect();
     let (text, _) = rendered(&go, &outcomes);
-    assert!(text.contains("if got := (&Cart{}).Total(tt.k); got != tt.want {"), "{text}");
+    assert!(
+        text.contains("if got := (&Cart{}).Total(tt.k); got != tt.want {"),
+        "{text}"
+    );
     // Rust: associated functions on the type; methods on a value from its constructor.
     let rust_src = "//- /src/lib.rs\npub struct Item { pub qty: u32 }\n\nimpl Item {\n    pub fn new(qty: u32) -> Self {\n        Item { qty }\n    }\n\n    pub fn double(&self, k: u32) -> u32 {\n        self.qty * k\n    }\n}\n";
     let assoc = plan(&rust_src.replace("pub fn new(", "pub fn n$0ew("));
@@ -345,7 +357,12 @@ fn methods_in_typescript_go_and_rust() {
     let method = plan(&rust_src.replace("pub fn double(", "pub fn dou$0ble("));
     assert_eq!(method.callee(), "Item::new(0).double");
     assert_eq!(
-        method.function.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        method
+            .function
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
         ["k"],
         "`&self` is not an argument"
     );
