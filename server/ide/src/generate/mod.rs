@@ -123,6 +123,9 @@ pub struct Input {
 pub enum Outcome {
     /// Returned this value, written as a literal.
     Value(String),
+    /// Rust: returned a value with no literal form (a struct with `String` fields, say), as its
+    /// `{:?}` text; the test compares that text.
+    Debug(String),
     /// Raised or threw (Python exception type, JavaScript error, Go non-nil error, Rust `Err`),
     /// with its message where there is one.
     Raises {
@@ -259,9 +262,15 @@ impl TestPlan {
             let Some(slot) = out.get_mut(i) else { continue };
             let text = |k: &str| v.get(k).and_then(|s| s.as_str()).map(str::to_owned);
             *slot = match v.get("kind").and_then(|k| k.as_str()) {
-                Some("value") => text("lit")
-                    .filter(|lit| inputs::is_literal(self.language, lit))
-                    .map(Outcome::Value),
+                Some("value") => text("lit").and_then(|lit| {
+                    if inputs::is_literal(self.language, &lit) {
+                        Some(Outcome::Value(lit))
+                    } else if self.language == Language::Rust && rust::debug_comparable(&lit) {
+                        Some(Outcome::Debug(lit))
+                    } else {
+                        None
+                    }
+                }),
                 Some("raises") => {
                     // A made-up value of the wrong kind raising a type error says nothing about
                     // the function; errors it returns or raises on purpose do.

@@ -112,6 +112,28 @@ const PROBE_HELPERS: &str = r#"    fn esc(s: &str) -> String {
 
 "#;
 
+/// Whether a `{:?}` text can stand as a Debug comparison: one line, no addresses (a pointer's
+/// `0x…` changes between runs), no floats that do not round-trip.
+pub(crate) fn debug_comparable(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 500
+        && !text.contains('\n')
+        && !text.contains("0x")
+        && usable(text)
+}
+
+/// `text` as a Rust string literal: raw (`r#"…"#`) where it has quotes or backslashes.
+fn rust_str(text: &str) -> String {
+    if !text.contains('"') && !text.contains('\\') {
+        return format!("\"{text}\"");
+    }
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+}
+
 /// A Rust literal written by `{:?}` that a test can compare against: `Some("a")` for
 /// `Option<String>` is compared through `as_deref()`; floats must print a finite value.
 fn usable(lit: &str) -> bool {
@@ -143,6 +165,19 @@ pub(crate) fn render(
             (_, Outcome::Value(lit)) if lit == "true" => format!("assert!({call});"),
             (_, Outcome::Value(lit)) if lit == "false" => format!("assert!(!{call});"),
             (_, Outcome::Value(lit)) if usable(lit) => format!("assert_eq!({call}, {lit});"),
+            // No literal form: its `{:?}` text, which the probe printed.
+            (Returns::Result, Outcome::Debug(text)) => {
+                format!(
+                    "assert_eq!(format!(\"{{:?}}\", {call}.unwrap()), {});",
+                    rust_str(text)
+                )
+            }
+            (_, Outcome::Debug(text)) => {
+                format!(
+                    "assert_eq!(format!(\"{{:?}}\", {call}), {});",
+                    rust_str(text)
+                )
+            }
             _ => continue,
         };
         lines.push(line);

@@ -847,3 +847,25 @@ fn rust_values_naming_crate_types_import_them_in_tests_files() {
         "{text}"
     );
 }
+
+#[test]
+fn rust_values_without_a_literal_form_are_compared_by_their_debug_text() {
+    let plan = plan(
+        "//- /src/lib.rs\n#[derive(Debug)]\npub struct Item {\n    pub name: String,\n}\n\npub fn ma$0ke(n: u32) -> Item {\n    Item { name: n.to_string() }\n}\n",
+    );
+    let observed = plan.parse_observations(
+        "{\"i\":0,\"kind\":\"value\",\"lit\":\"Item { name: \\\"0\\\" }\",\"type\":\"Err\",\"message\":\"\"}\n{\"i\":1,\"kind\":\"value\",\"lit\":\"Node(0x7f00aa)\",\"type\":\"Err\",\"message\":\"\"}\n",
+    );
+    assert_eq!(
+        observed[0],
+        Some(Outcome::Debug("Item { name: \"0\" }".into()))
+    );
+    assert_eq!(observed[1], None, "an address changes between runs");
+    let (text, _) = rendered(&plan, &observed);
+    assert!(
+        text.contains(
+            "        assert_eq!(format!(\"{:?}\", make(0)), r#\"Item { name: \"0\" }\"#);\n"
+        ),
+        "{text}"
+    );
+}
