@@ -32,11 +32,13 @@ PYTHON = FIXTURES / ".venv" / "bin" / "python"
 
 # language -> (source files, regex of a public function definition)
 SOURCES = {
-    "python": (["shop/pricing.py", "shop/cart.py"], re.compile(r"^def ([a-z]\w*)\(")),
+    # Top-level functions, and the public methods of classes (`    def add(self`).
+    "python": (["shop/pricing.py", "shop/cart.py"], re.compile(r"^def ([a-z]\w*)\(|^    def ([a-z]\w*)\(self")),
     "typescript": (["src/pricing.ts", "src/cart.ts"], re.compile(r"^export (?:function (\w+)|const (\w+) = \()")),
     "javascript": (["src/pricing.js", "src/cart.js"], re.compile(r"^(?:function (\w+)|const (\w+) = \()")),
     "go": (["pricing.go", "cart.go"], re.compile(r"^func ([A-Z]\w*)\(")),
-    "rust": (["src/lib.rs"], re.compile(r"^pub fn (\w+)")),
+    # Free functions, and the public associated functions and methods of `impl` blocks.
+    "rust": (["src/lib.rs"], re.compile(r"^pub fn (\w+)|^    pub fn (\w+)")),
 }
 
 
@@ -89,9 +91,10 @@ def function_span(language, text, line):
     lines = text.splitlines(keepends=True)
     start = sum(len(l) for l in lines[: line - 1])
     if language == "python":
+        indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
         end = start + len(lines[line - 1])
         for l in lines[line:]:
-            if l.strip() and not l.startswith((" ", "\t")):
+            if l.strip() and len(l) - len(l.lstrip()) <= indent:
                 break
             end += len(l)
         return start, end
