@@ -26,7 +26,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
-BIN = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "debug" / "testlens"
+BIN = Path(os.environ.get("TESTLENS_BIN") or Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "debug" / "testlens")
+# The peer (`--peer pynguin`): Pynguin, installed by generate_bench.sh into this venv.
+PYNGUIN = REPO / "target" / "bench-pynguin" / "bin" / "pynguin"
+PYNGUIN_SECONDS = 60
+PYNGUIN_SEED = 42
 GO = shutil.which("go") or "/usr/lib/go-1.23/bin/go"
 PYTHON = FIXTURES / ".venv" / "bin" / "python"
 
@@ -190,6 +194,86 @@ def bench_language(language, tmp):
     return results
 
 
+def pynguin_tests(text):
+    """The test functions of a Pynguin module: name -> body text."""
+    out = {}
+    for m in re.finditer(r"^def (test_\w+)\(\):\n((?:(?:    .*)?\n)*)", text, re.M):
+        out[m.group(1)] = m.group(2)
+    return out
+
+
+def bench_pynguin(tmp):
+    """The peer on the Python fixture, measured like testlens: for each public function (the same
+    list), the Pynguin tests that call it (`.name(` in their body) are its tests; it has a passing
+    test if one of them passes under pytest on unchanged code, and a mutant is killed if one of
+    those that passed fails on it."""
+    root = copy_fixture("python", tmp)
+    out_dir = Path(tmp) / "pynguin-tests"
+    files, pattern = SOURCES["python"]
+    env = {"PYNGUIN_DANGER_AWARE": "1", "PYTHONPATH": str(root)}
+    modules = {}
+    for rel in files:
+        module = rel[: -len(".py")].replace("/", ".")
+        started = time.monotonic()
+        code, out = run([str(PYNGUIN), "--project-path", str(root), "--module-name", module,
+                         "--output-path", str(out_dir), "--maximum-search-time", str(PYNGUIN_SECONDS),
+                         "--seed", str(PYNGUIN_SEED)], root, timeout=PYNGUIN_SECONDS * 5, env=env)
+        test_file = out_dir / f"test_{module.replace('.', '_')}.py"
+        if not test_file.exists():
+            cands = sorted(out_dir.glob(f"test_*{module.split('.')[-1]}*.py"))
+            test_file = cands[0] if cands else test_file
+        modules[rel] = {"seconds": round(time.monotonic() - started, 1), "exit": code,
+                        "file": str(test_file), "tests": pynguin_tests(test_file.read_text()) if test_file.exists() else {}}
+
+    def passes(test_file, names):
+        """The names of `names` that pass (an expected failure, xfail, counts as passing)."""
+        if not names:
+            return set()
+        report = Path(tmp) / "pynguin-junit.xml"
+        run([str(FIXTURES / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
+             *[f"{test_file}::{n}" for n in names]], root, env={"PYTHONPATH": str(root)})
+        if not report.exists():
+            return set()
+        import xml.etree.ElementTree as ET
+        ok = set()
+        for case in ET.parse(report).iter("testcase"):
+            if not any(child.tag in ("failure", "error") for child in case):
+                ok.add(case.get("name"))
+        report.unlink()
+        return ok
+
+    results = []
+    for rel in files:
+        info = modules[rel]
+        for lineno, line in enumerate((root / rel).read_text().splitlines(), 1):
+            m = pattern.match(line)
+            if not m:
+                continue
+            name = next(g for g in m.groups() if g)
+            mine = [t for t, body in info["tests"].items() if f".{name}(" in body]
+            entry = {"function": name, "file": rel, "line": lineno, "generated": bool(mine), "tests": len(mine)}
+            if not mine:
+                entry["reason"] = "no Pynguin test calls it"
+                results.append(entry)
+                continue
+            passing = sorted(passes(info["file"], mine))
+            entry["passes"] = bool(passing)
+            source_path = root / rel
+            original = source_path.read_text()
+            s, e = function_span("python", original, lineno)
+            killed = {}
+            if passing:
+                for kind, mutated in mutants("python", original[s:e]).items():
+                    source_path.write_text(original[:s] + mutated + original[e:])
+                    try:
+                        killed[kind] = len(passes(info["file"], passing)) < len(passing)
+                    finally:
+                        source_path.write_text(original)
+            entry["mutants"] = killed
+            results.append(entry)
+    return {"functions": results, "modules": {rel: {k: v for k, v in i.items() if k != "tests"} | {"tests": len(i["tests"])} for rel, i in modules.items()}}
+
+
 def lsp_latency(requests):
     """p50/p99 of textDocument/codeAction (only refactor.generate) on the Python fixture."""
     tmp = tempfile.mkdtemp(prefix="testlens-bench-lsp")
@@ -263,6 +347,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", action="append")
     ap.add_argument("--requests", type=int, default=300)
+    ap.add_argument("--peer", choices=["pynguin"], help="also measure the peer on the Python fixture")
     args = ap.parse_args()
     if not BIN.exists():
         sys.exit(f"build first: cargo build -p testlens ({BIN} missing)")
@@ -276,6 +361,14 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report["code_action_latency"] = lsp_latency(args.requests)
+    if args.peer == "pynguin":
+        if not PYNGUIN.exists():
+            sys.exit(f"the peer is not installed: run tests/bench/generate_bench.sh --peer pynguin ({PYNGUIN} missing)")
+        tmp = tempfile.mkdtemp(prefix="testlens-bench-pynguin")
+        try:
+            report["peer_pynguin"] = bench_pynguin(tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"{'language':<11} {'functions':>9} {'generated':>9} {'pass':>5} {'mutants':>8} {'killed':>7}")
     totals = [0, 0, 0, 0, 0]
@@ -304,6 +397,25 @@ def main():
           f"({summary['pass_share_of_functions']:.1%} of all functions)")
     print(f"mutation kill rate: {summary['mutation_kill_rate']:.1%} of {totals[3]} mutants")
     print(f"code-action list latency ({lat['requests']} requests): p50 {lat['p50_ms']} ms, p99 {lat['p99_ms']} ms, max {lat['max_ms']} ms")
+    if "peer_pynguin" in report:
+        peer = report["peer_pynguin"]
+        rows = peer["functions"]
+        gen = [r for r in rows if r["generated"]]
+        passing = [r for r in gen if r.get("passes")]
+        muts = [k for r in gen for k in r.get("mutants", {}).values()]
+        mine = report["languages"].get("python", [])
+        mine_pass = [r for r in mine if r.get("generated") and r.get("passes")]
+        mine_muts = [k for r in mine if r.get("generated") for k in r["mutants"].values()]
+        mine_secs = sum(r.get("seconds", 0) for r in mine)
+        secs = sum(m["seconds"] for m in peer["modules"].values())
+        print(f"\nPython fixture, same functions and mutants:")
+        print(f"{'tool':<10} {'functions':>9} {'with a passing test':>20} {'mutants':>8} {'killed':>7} {'seconds':>8}")
+        if mine:
+            print(f"{'testlens':<10} {len(mine):>9} {len(mine_pass):>20} {len(mine_muts):>8} {sum(mine_muts):>7} {mine_secs:>8.1f}")
+        print(f"{'Pynguin':<10} {len(rows):>9} {len(passing):>20} {len(muts):>8} {sum(muts):>7} {secs:>8.1f}")
+        for r in rows:
+            if not r["generated"] or not r.get("passes"):
+                print(f"    Pynguin, no passing test: {r['function']}")
     path = out_dir / "report.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"wrote {path}")
