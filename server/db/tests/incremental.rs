@@ -262,7 +262,12 @@ fn the_record_index_follows_a_new_record_and_stays_while_code_moves() {
     // A dataclass appended to cart.py (after its last line, line 8).
     f.db.edit_file(
         f.files[0],
-        &[replace(8, 0, 0, "\n\n@dataclass\nclass Item:\n    qty: int\n")],
+        &[replace(
+            8,
+            0,
+            0,
+            "\n\n@dataclass\nclass Item:\n    qty: int\n",
+        )],
     );
     f.log.start();
     let index = record_index(&f.db, f.workspace);
