@@ -570,7 +570,21 @@ pub(crate) fn type_inputs(
             continue;
         }
         let defaulted = function.defaulted.iter().any(|d| d == name);
-        match shapes.param_values(name, param.ty.as_deref(), model) {
+        let values = shapes
+            .param_values(name, param.ty.as_deref(), model)
+            .map(|values| {
+                if values.is_empty()
+                    && let Some(default) = &param.default
+                {
+                    // `express = false`: the default's own type says what else to try.
+                    return default_values(shapes.language(), default)
+                        .into_iter()
+                        .map(Arg::plain)
+                        .collect();
+                }
+                values
+            });
+        match values {
             Ok(values) if !values.is_empty() => columns.push(values),
             // Left out: the default applies (it must come after every given argument).
             _ if defaulted => break,
@@ -597,6 +611,37 @@ pub(crate) fn type_inputs(
         }
     }
     Ok(out)
+}
+
+/// Values of the type of a default written as a literal, the default first: `false` gives
+/// `false` and `true`, `0` gives `0`, `1`, `-1`, `100`; anything else gives nothing.
+fn default_values(language: Language, default: &str) -> Vec<String> {
+    let default = default.trim();
+    let kind = match default {
+        "true" | "false" | "True" | "False" => Kind::Bool,
+        d if is_number(d) && d.contains('.') => Kind::Float,
+        d if is_number(d) => Kind::Int,
+        d if is_quoted(d, &['"', '\'']) => Kind::Str,
+        _ => return Vec::new(),
+    };
+    let typical = match (language, kind) {
+        (Language::Python, Kind::Bool) => "bool",
+        (Language::Python, Kind::Float) => "float",
+        (Language::Python, Kind::Int) => "int",
+        (Language::Python, _) => "str",
+        (_, Kind::Bool) => "boolean",
+        (_, Kind::Str) => "string",
+        _ => "number",
+    };
+    let mut values = values_for(language, "", Some(typical), "");
+    match values.iter().position(|v| v == default) {
+        Some(at) => {
+            let first = values.remove(at);
+            values.insert(0, first);
+        }
+        None => values.insert(0, default.to_owned()),
+    }
+    values
 }
 
 fn type_input(args: &[&Arg]) -> Input {

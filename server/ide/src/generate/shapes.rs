@@ -33,7 +33,7 @@ pub(crate) struct Arg {
 }
 
 impl Arg {
-    fn plain(code: String) -> Arg {
+    pub(crate) fn plain(code: String) -> Arg {
         Arg {
             code,
             imports: Vec::new(),
@@ -147,6 +147,10 @@ impl<'a> Shapes<'a> {
             index: db::record_index(db, workspace),
             imports: db::file_model(db, file).imports.clone(),
         }
+    }
+
+    pub(crate) fn language(&self) -> Language {
+        self.language
     }
 
     /// The values to try for a parameter: of the record its type names (or a collection or an

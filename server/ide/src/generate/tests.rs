@@ -398,8 +398,8 @@ describe("pricing", () => {
     let args: Vec<String> = plan.inputs.iter().map(|i| i.args.join(", ")).collect();
     assert_eq!(
         args,
-        ["\"guest\"", "\"gold\""],
-        "the default parameter is left out"
+        ["\"guest\", false", "\"gold\", false", "\"guest\", true"],
+        "the union's members, and the defaulted parameter through the values of its default's type"
     );
     let (text, r) = rendered(
         &plan,
@@ -409,10 +409,11 @@ describe("pricing", () => {
                 kind: "Error".into(),
                 message: Some("no \"gold\"".into()),
             }),
+            None,
         ],
     );
     assert!(text.starts_with("import { describe, expect, it, test } from \"vitest\";\nimport { lineTotal, ship } from \"./pricing\";\n"), "{text}");
-    assert!(text.ends_with("});\n\ntest(\"ship\", () => {\n  expect(ship(\"guest\")).toBe(600);\n  expect(() => ship(\"gold\")).toThrow(\"no \\\"gold\\\"\");\n});\n"), "{text}");
+    assert!(text.ends_with("});\n\ntest(\"ship\", () => {\n  expect(ship(\"guest\", false)).toBe(600);\n  expect(() => ship(\"gold\", false)).toThrow(\"no \\\"gold\\\"\");\n});\n"), "{text}");
     assert!(
         matches!(&r.check.command, RunnerCommand::Vitest { file } if file == Path::new("/w/src/pricing.testlens-t1.test.ts"))
     );
@@ -760,6 +761,32 @@ test("other", () => {});
     assert!(
         why.contains("`s: Secret`: `Secret` is not exported from /w/src/pricing.ts"),
         "{why}"
+    );
+}
+
+#[test]
+fn a_parameter_whose_default_is_a_literal_takes_the_values_of_its_type_default_first() {
+    let plan = plan(
+        r#"
+//- /shop/ship.py
+def ship$0(weight: int, express=False, greeting="x", rate=0.5, hook=make_hook()):
+    return weight
+//- /tests/test_ship.py
+def test_other():
+    assert True
+"#,
+    );
+    let args = args_of(&plan);
+    assert_eq!(
+        args[..5],
+        [
+            "0, False, \"x\", 0.5",
+            "1, False, \"x\", 0.5",
+            "0, True, \"x\", 0.5",
+            "0, False, \"\", 0.5",
+            "0, False, \"x\", 0.0",
+        ],
+        "`hook`'s default is no literal: it is left out, as before"
     );
 }
 
