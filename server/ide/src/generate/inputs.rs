@@ -563,6 +563,8 @@ pub(crate) fn type_inputs(
     model: &syntax::Function,
 ) -> Result<Vec<Input>, Option<String>> {
     let mut columns: Vec<Vec<Arg>> = Vec::new();
+    // Each column's default, as written: an argument equal to it at the end of a call is left out.
+    let mut defaults: Vec<Option<&str>> = Vec::new();
     for param in &function.params {
         let name = param.name.trim_start_matches(['*', '&']);
         if param.name.starts_with('*') || param.name.starts_with("...") {
@@ -585,7 +587,10 @@ pub(crate) fn type_inputs(
                 values
             });
         match values {
-            Ok(values) if !values.is_empty() => columns.push(values),
+            Ok(values) if !values.is_empty() => {
+                columns.push(values);
+                defaults.push(param.default.as_deref());
+            }
             // Left out: the default applies (it must come after every given argument).
             _ if defaulted => break,
             Ok(_) => return Err(None),
@@ -599,14 +604,14 @@ pub(crate) fn type_inputs(
         }
     }
     let base: Vec<&Arg> = columns.iter().map(|c| &c[0]).collect();
-    let mut out = vec![type_input(&base)];
+    let mut out = vec![type_input(&base, &defaults)];
     let longest = columns.iter().map(Vec::len).max().unwrap_or(0);
     for k in 1..longest {
         for (i, column) in columns.iter().enumerate() {
             if let Some(value) = column.get(k) {
                 let mut args = base.clone();
                 args[i] = value;
-                out.push(type_input(&args));
+                out.push(type_input(&args, &defaults));
             }
         }
     }
@@ -644,7 +649,14 @@ fn default_values(language: Language, default: &str) -> Vec<String> {
     values
 }
 
-fn type_input(args: &[&Arg]) -> Input {
+/// An input of these arguments, without the trailing ones that equal their parameter's default.
+fn type_input(args: &[&Arg], defaults: &[Option<&str>]) -> Input {
+    let mut args = args.to_vec();
+    while let Some(last) = args.last()
+        && defaults.get(args.len() - 1).copied().flatten() == Some(last.code.as_str())
+    {
+        args.pop();
+    }
     let mut imports: Vec<Import> = args.iter().flat_map(|a| a.imports.clone()).collect();
     imports.sort();
     imports.dedup();
