@@ -13,6 +13,7 @@
 //! change one field at a time through its other values. A collection of records gets one
 //! element, none, and two elements with different values.
 
+use std::cell::OnceCell;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -127,7 +128,10 @@ pub(crate) struct Shapes<'a> {
     file: SourceFile,
     language: Language,
     source: &'a str,
-    index: Arc<RecordIndex>,
+    workspace: Workspace,
+    /// Asked for only when a parameter is not a plain value: listing code actions on functions
+    /// of numbers and strings never builds it.
+    index: OnceCell<Arc<RecordIndex>>,
     /// The modules the function's file imports, as written.
     imports: Vec<String>,
 }
@@ -144,9 +148,15 @@ impl<'a> Shapes<'a> {
             file,
             language: file.language(db),
             source,
-            index: db::record_index(db, workspace),
+            workspace,
+            index: OnceCell::new(),
             imports: db::file_model(db, file).imports.clone(),
         }
+    }
+
+    fn index(&self) -> &RecordIndex {
+        self.index
+            .get_or_init(|| db::record_index(self.db, self.workspace))
     }
 
     pub(crate) fn language(&self) -> Language {
@@ -376,7 +386,11 @@ impl<'a> Shapes<'a> {
         seen: &mut Vec<String>,
         depth: usize,
     ) -> Option<Result<RecordValues, String>> {
-        if !is_identifier(name) {
+        // Plain values (numbers, strings, enums, unions of literals) are no records: they need no
+        // look-up.
+        if !is_identifier(name)
+            || !values_for(self.language, "", Some(name), self.source).is_empty()
+        {
             return None;
         }
         let found = self.find(name)?;
@@ -390,7 +404,7 @@ impl<'a> Shapes<'a> {
         let path = self.file.path(self.db).clone();
         let dir = path.parent();
         let mut best: Option<(u8, SourceFile)> = None;
-        for &f in self.index.files_declaring(name) {
+        for &f in self.index().files_declaring(name) {
             let language = f.language(self.db);
             let family = language == self.language
                 || (language.is_js_family() && self.language.is_js_family());
@@ -744,7 +758,7 @@ impl<'a> Shapes<'a> {
     fn object_of(&self, members: &[String]) -> Result<RecordValues, String> {
         if self.language == Language::Python {
             let covering: Vec<(SourceFile, &str)> = self
-                .index
+                .index()
                 .all
                 .iter()
                 .filter(|(f, shape)| {
