@@ -386,11 +386,13 @@ impl<'a> Shapes<'a> {
         seen: &mut Vec<String>,
         depth: usize,
     ) -> Option<Result<RecordValues, String>> {
+        if !is_identifier(name) {
+            return None;
+        }
         // Plain values (numbers, strings, enums, unions of literals) are no records: they need no
-        // look-up.
-        if !is_identifier(name)
-            || !values_for(self.language, "", Some(name), self.source).is_empty()
-        {
+        // look-up. (A Go struct of the same file gives its zero value `Item{}` there.)
+        let plain = values_for(self.language, "", Some(name), self.source);
+        if !plain.is_empty() && !plain.iter().all(|v| v.ends_with("{}")) {
             return None;
         }
         let found = self.find(name)?;

@@ -1063,6 +1063,29 @@ func Cart$0Total(items []Item, best *Item) int64 {
         "the package's Item (cart.go), not other's; a pointer is nil second"
     );
     assert_eq!(args.len(), 10);
+    // Declared in the function's own file, too.
+    let plan_here = self::plan(
+        r#"
+//- /shop/cart.go
+package shop
+
+type Item struct {
+	Qty int
+}
+
+func Cart$0Total(items []Item) int {
+	return 0
+}
+"#,
+    );
+    assert_eq!(
+        args_of(&plan_here),
+        [
+            "[]Item{Item{Qty: 1}}",
+            "nil",
+            "[]Item{Item{Qty: 1}, Item{Qty: 100}}"
+        ]
+    );
     let (text, _) = rendered(&plan, &vec![value("1"); plan.inputs.len()]);
     assert!(
         text.contains("\t\t{name: \"[]Item{Item{a,1,1}},&Item{a,1,1}\", items: []Item{Item{Name: \"a\", PriceCents: 1, Qty: 1}}, best: &Item{Name: \"a\", PriceCents: 1, Qty: 1}, want: 1},\n"),
