@@ -957,6 +957,42 @@ fn python_object_without_exactly_one_covering_class_is_a_simple_namespace() {
 }
 
 #[test]
+fn python_untyped_object_parameter_is_built_from_the_members_read_on_it() {
+    let plan = plan(
+        r#"
+//- /shop/stock.py
+class Stock:
+    def __init__(self, sku: str, qty: int, reserved: int = 0):
+        self.sku = sku
+        self.qty = qty
+
+
+def avail$0able(stock, reserve=False):
+    return stock.qty - (stock.reserved if reserve else 0)
+//- /tests/test_stock.py
+def test_other():
+    assert True
+"#,
+    );
+    let args = args_of(&plan);
+    assert_eq!(
+        args[..4],
+        [
+            "Stock(sku=\"a\", qty=1, reserved=1)",
+            "Stock(sku=\"\", qty=1, reserved=1)",
+            "Stock(sku=\"a\", qty=1, reserved=1), True",
+            "Stock(sku=\"a\", qty=0, reserved=1)",
+        ],
+        "`qty` and `reserved` are read: the one class whose `__init__` takes both, by keyword"
+    );
+    let (text, _) = rendered(&plan, &vec![value("1"); plan.inputs.len()]);
+    assert!(
+        text.contains("from shop.stock import Stock, available\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn python_typed_dataclass_named_tuple_and_optional_parameters() {
     let plan = plan(
         r#"
