@@ -235,7 +235,7 @@ impl<'a> Shapes<'a> {
         for list in ["list[", "List[", "Sequence[", "Iterable[", "Collection["] {
             if let Some(elem) = ty.strip_prefix(list).and_then(|t| t.strip_suffix(']')) {
                 let values = self.named(elem, seen, depth)?;
-                return Some(values.map(|r| list_of(self.language, &r, "[", "]", "[]")));
+                return Some(values.map(|r| list_of(&r, "[", "]", "[]")));
             }
         }
         Some(self.named(ty, seen, depth)?.map(RecordValues::all))
@@ -278,7 +278,7 @@ impl<'a> Shapes<'a> {
         if let Some(elem) = elem {
             let elem = elem.trim().trim_start_matches('(').trim_end_matches(')');
             let values = self.named(elem, seen, depth)?;
-            return Some(values.map(|r| list_of(self.language, &r, "[", "]", "[]")));
+            return Some(values.map(|r| list_of(&r, "[", "]", "[]")));
         }
         Some(self.named(ty, seen, depth)?.map(RecordValues::all))
     }
@@ -309,7 +309,7 @@ impl<'a> Shapes<'a> {
                     alt: element(&r.alt),
                 };
                 let open = format!("{ty}{{");
-                list_of(self.language, &r, &open, "}", "nil")
+                list_of(&r, &open, "}", "nil")
             }));
         }
         if let Some(name) = ty.strip_prefix('*') {
@@ -355,7 +355,7 @@ impl<'a> Shapes<'a> {
         }
         if let Some(elem) = ty.strip_prefix("&[").and_then(|t| t.strip_suffix(']')) {
             let values = self.named(elem, seen, depth)?;
-            return Some(values.map(|r| list_of(self.language, &r, "&[", "]", "&[]")));
+            return Some(values.map(|r| list_of(&r, "&[", "]", "&[]")));
         }
         let (by_ref, rest) = match ty.strip_prefix("&mut") {
             Some(rest) => ("&mut ", rest),
@@ -368,7 +368,7 @@ impl<'a> Shapes<'a> {
             let values = self.named(elem, seen, depth)?;
             let open = format!("{by_ref}vec![");
             let empty = format!("{by_ref}vec![]");
-            return Some(values.map(|r| list_of(self.language, &r, &open, "]", &empty)));
+            return Some(values.map(|r| list_of(&r, &open, "]", &empty)));
         }
         let values = self.named(rest, seen, depth)?;
         Some(values.map(|r| {
@@ -745,7 +745,7 @@ impl<'a> Shapes<'a> {
         let element_members = members_of(&element_names);
         if !element_members.is_empty() {
             let element = self.object_of(&element_members);
-            return Some(element.map(|r| list_of(self.language, &r, "[", "]", "[]")));
+            return Some(element.map(|r| list_of(&r, "[", "]", "[]")));
         }
         let members = members_of(&[name]);
         if members.is_empty() || !matches!(kind_from_name(name), Kind::Unknown) {
@@ -922,13 +922,7 @@ fn with_null(mut values: Vec<Arg>, null: &str) -> Vec<Arg> {
 }
 
 /// A collection of records: one element, none, and two elements with different values.
-fn list_of(
-    _language: Language,
-    r: &RecordValues,
-    open: &str,
-    close: &str,
-    empty: &str,
-) -> Vec<Arg> {
+fn list_of(r: &RecordValues, open: &str, close: &str, empty: &str) -> Vec<Arg> {
     let one = r.base.wrap(format!("{open}{}{close}", r.base.code));
     let two = r
         .base
