@@ -101,3 +101,15 @@
        function: (identifier) @_require
        arguments: (arguments . (string) @import))))
   (#eq? @_require "require"))
+
+; Records: classes, built through their constructor. `export`ed ones are public.
+((class_declaration
+   name: (_) @record.name
+   body: (class_body) @record.body) @record
+  (#set! record "class"))
+
+((export_statement
+   declaration: (class_declaration
+     name: (_) @record.name
+     body: (class_body) @record.body) @record) @record.public
+  (#set! record "class"))

@@ -13,7 +13,7 @@
 
 ; Parameters, one match each. JavaScript writes no types.
 (formal_parameters (identifier) @param @param.name)
-(formal_parameters (assignment_pattern left: (_) @param.name) @param)
+(formal_parameters (assignment_pattern left: (_) @param.name right: (_) @param.default) @param)
 (formal_parameters (rest_pattern) @param @param.name)
 (formal_parameters (object_pattern) @param @param.name)
 (formal_parameters (array_pattern) @param @param.name)

@@ -15,10 +15,11 @@
   (typed_parameter
     [(identifier) (list_splat_pattern) (dictionary_splat_pattern)] @param.name
     type: (type) @param.type) @param)
-(parameters (default_parameter name: (identifier) @param.name) @param)
+(parameters (default_parameter name: (identifier) @param.name value: (_) @param.default) @param)
 (parameters
   (typed_default_parameter
     name: (identifier) @param.name
-    type: (type) @param.type) @param)
+    type: (type) @param.type
+    value: (_) @param.default) @param)
 (parameters (list_splat_pattern) @param @param.name)
 (parameters (dictionary_splat_pattern) @param @param.name)

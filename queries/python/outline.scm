@@ -37,3 +37,34 @@
 ; File facts: the modules the file imports.
 (import_statement name: (dotted_name) @import)
 (import_from_statement module_name: (dotted_name) @import)
+
+; Records: every class (built through its `__init__`), and dataclasses and named tuples (built
+; from their annotated fields, which fields.scm reads). The most specific kind wins.
+((class_definition
+   name: (identifier) @record.name
+   body: (block) @record.body) @record
+  (#set! record "class"))
+
+((decorated_definition
+   definition: (class_definition
+     name: (identifier) @record.name
+     body: (block) @record.body) @record)
+  (#set! record "class"))
+
+((decorated_definition
+   (decorator
+     [(identifier) @_dataclass
+      (attribute attribute: (identifier) @_dataclass)
+      (call function: [(identifier) @_dataclass (attribute attribute: (identifier) @_dataclass)])])
+   definition: (class_definition
+     name: (identifier) @record.name
+     body: (block) @record.body) @record)
+  (#eq? @_dataclass "dataclass")
+  (#set! record "dataclass"))
+
+((class_definition
+   name: (identifier) @record.name
+   superclasses: (argument_list [(identifier) @_base (attribute attribute: (identifier) @_base)])
+   body: (block) @record.body) @record
+  (#eq? @_base "NamedTuple")
+  (#set! record "namedtuple"))

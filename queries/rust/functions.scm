@@ -2,6 +2,7 @@
 ; The doc comment comes from the `///` comments attached above the item.
 
 (function_item
+  (visibility_modifier)? @function.visibility
   name: (identifier) @function.name
   parameters: (parameters) @function.params
   return_type: (_)? @function.return_type) @function

@@ -25,3 +25,11 @@
   name: (type_identifier) @container.name
   body: (declaration_list) @container.body) @container
   (#set! kind "trait"))
+
+; Records: structs with named fields (fields.scm reads the fields). Not a role: a struct is
+; neither an item nor a container.
+((struct_item
+  (visibility_modifier)? @record.public
+  name: (type_identifier) @record.name
+  body: (field_declaration_list) @record.body) @record
+  (#set! record "struct"))

@@ -4,12 +4,14 @@
 (formal_parameters
   (required_parameter
     pattern: (_) @param.name
-    type: (type_annotation)? @param.type) @param)
+    type: (type_annotation)? @param.type
+    value: (_)? @param.default) @param)
 
 (formal_parameters
   (optional_parameter
     pattern: (_) @param.name
-    type: (type_annotation)? @param.type) @param)
+    type: (type_annotation)? @param.type
+    value: (_)? @param.default) @param)
 
 (function_declaration return_type: (type_annotation) @function.return_type) @function
 (generator_function_declaration return_type: (type_annotation) @function.return_type) @function

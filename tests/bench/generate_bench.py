@@ -102,6 +102,12 @@ def function_span(language, text, line):
                 break
             end += len(l)
         return start, end
+    # An arrow function with an expression body (`const f = (x) => x.a === 0;`) ends with its
+    # line; without this, the next function's body was taken for its body (and mutated).
+    signature = lines[line - 1]
+    arrow = signature.rfind("=>")
+    if arrow >= 0 and not signature[arrow + 2 :].strip().startswith("{"):
+        return start, start + len(signature.rstrip("\n"))
     # Brace languages: from the first `{` after the signature to its match.
     open_at = text.index("{", start)
     depth = 0
@@ -121,33 +127,38 @@ FLIPS = [("==", "!="), ("!=", "=="), ("<=", ">"), (">=", "<"), (" < ", " >= "), 
 def mutants(language, body):
     """Simple mutants of a function's text: name -> mutated text (skipped where no site)."""
     out = {}
-    # Skip the signature line so that default values and types stay as they are.
-    head, _, rest = body.partition("\n")
+    # Skip the signature line so that default values and types stay as they are; a one-line
+    # arrow function's body is what follows its `=>`.
+    if "\n" not in body and "=>" in body:
+        at = body.rfind("=>") + 2
+        head, sep, rest = body[:at], "", body[at:]
+    else:
+        head, sep, rest = body.partition("\n")
     m = re.search(r"(?<![\w.])(\d+)(?![\w.])", rest)
     if m:
         n = int(m.group(1))
-        out["constant"] = head + "\n" + rest[: m.start()] + str(n + 1) + rest[m.end():]
+        out["constant"] = head + sep + rest[: m.start()] + str(n + 1) + rest[m.end():]
     else:
         s = re.search(r'"([^"\\\n]*)"', rest)
         if s:
-            out["constant"] = head + "\n" + rest[: s.start()] + '"' + s.group(1) + 'X"' + rest[s.end():]
+            out["constant"] = head + sep + rest[: s.start()] + '"' + s.group(1) + 'X"' + rest[s.end():]
     for a, b in FLIPS:
         i = rest.find(a)
         if i >= 0 and not (a in ("<=", ">=") and rest[i - 1 : i] in "=!<>"):
-            out["comparison"] = head + "\n" + rest[:i] + b + rest[i + len(a):]
+            out["comparison"] = head + sep + rest[:i] + b + rest[i + len(a):]
             break
     if language == "python":
         c = re.search(r"\bif (.+):\n", rest)
         if c:
-            out["branch"] = head + "\n" + rest[: c.start()] + f"if not ({c.group(1)}):\n" + rest[c.end():]
+            out["branch"] = head + sep + rest[: c.start()] + f"if not ({c.group(1)}):\n" + rest[c.end():]
     elif language in ("typescript", "javascript"):
         c = re.search(r"\bif \((.+)\) \{", rest)
         if c:
-            out["branch"] = head + "\n" + rest[: c.start()] + f"if (!({c.group(1)})) {{" + rest[c.end():]
+            out["branch"] = head + sep + rest[: c.start()] + f"if (!({c.group(1)})) {{" + rest[c.end():]
     else:
         c = re.search(r"\bif (.+) \{", rest)
         if c:
-            out["branch"] = head + "\n" + rest[: c.start()] + f"if !({c.group(1)}) {{" + rest[c.end():]
+            out["branch"] = head + sep + rest[: c.start()] + f"if !({c.group(1)}) {{" + rest[c.end():]
     return out
 
 

@@ -697,3 +697,127 @@ fn rust_recorded_tests_go_where_the_crate_tests_them_and_pass_under_cargo_test()
     );
     assert!(out.contains("1 passed"), "{out}");
 }
+
+// Functions taking objects: the inputs are records the fixture declares (or, untyped, the shape
+// the function reads), and the recorded test passes under the real runner.
+
+#[test]
+fn typescript_interface_parameter_recorded_test_passes_under_vitest() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_and_apply("typescript", "src/pricing.ts", "lineTotal");
+    assert!(
+        text.contains("  expect(lineTotal({ name: \"a\", priceCents: 1, qty: 1 })).toBe(1);\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  expect(lineTotal({ name: \"a\", priceCents: 1, qty: 100 })).toBe(100);\n"),
+        "{text}"
+    );
+    let out = run_ok(
+        dir.path(),
+        &dir.path().join("node_modules/.bin/vitest"),
+        &["run", "src/pricing.test.ts", "-t", "lineTotal"],
+    );
+    assert!(out.contains("passed"), "{out}");
+    // `isFree` in cart.ts takes the Item it imports from ./pricing.
+    let (dir, text) = record_and_apply("typescript", "src/cart.ts", "isFree");
+    assert!(
+        text.contains("  expect(isFree({ name: \"a\", priceCents: 0, qty: 1 })).toBe(true);\n"),
+        "{text}"
+    );
+    let out = run_ok(
+        dir.path(),
+        &dir.path().join("node_modules/.bin/vitest"),
+        &["run", "src/cart.test.ts", "-t", "isFree"],
+    );
+    assert!(out.contains("passed"), "{out}");
+}
+
+#[test]
+fn javascript_untyped_object_parameter_recorded_test_passes_under_jest() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_and_apply("javascript", "src/pricing.js", "lineTotal");
+    assert!(
+        text.contains("  expect(lineTotal({ qty: 1, priceCents: 1 })).toBe(1);\n"),
+        "the shape is what lineTotal reads: {text}"
+    );
+    let out = run_ok(
+        dir.path(),
+        &dir.path().join("node_modules/.bin/jest"),
+        &["--ci", "__tests__/pricing.test.js", "-t", "lineTotal"],
+    );
+    assert!(out.contains("passed"), "{out}");
+}
+
+#[test]
+fn go_struct_parameter_recorded_table_test_passes_under_go_test() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_and_apply("go", "pricing.go", "LineTotal");
+    assert!(
+        text.contains("it: Item{Name: \"a\", PriceCents: 1, Qty: 1}, want: 1},"),
+        "{text}"
+    );
+    let go = PathBuf::from("/usr/lib/go-1.23/bin/go");
+    let out = run_ok(
+        dir.path(),
+        &go,
+        &["test", "-count=1", "-run", "TestLineTotal", "."],
+    );
+    assert!(out.contains("ok"), "{out}");
+}
+
+#[test]
+fn rust_struct_parameter_recorded_test_passes_under_cargo_test() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_and_apply("rust", "src/lib.rs", "line_total");
+    let module = &text[text.find("mod tests {").unwrap()..];
+    assert!(
+        module.contains(
+            "        assert_eq!(line_total(&Item { name: \"a\".to_string(), price_cents: 1, qty: 1 }), 1);\n"
+        ),
+        "{text}"
+    );
+    let out = run_ok(
+        dir.path(),
+        Path::new("cargo"),
+        &["test", "--lib", "line_total_examples"],
+    );
+    assert!(out.contains("1 passed"), "{out}");
+}
+
+#[test]
+fn python_untyped_list_of_items_recorded_test_imports_the_dataclass_and_passes_under_pytest() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_and_apply("python", "shop/pricing.py", "shipping_cents");
+    assert!(
+        text.contains(
+            "    assert shipping_cents([Item(name=\"a\", price_cents=1, qty=1), Item(name=\"a:b:c\", price_cents=100, qty=100)], \"\") == 1100\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("    assert shipping_cents([Item(name=\"a\", price_cents=1, qty=1)], \"\", True) == 1600\n"),
+        "express=False gives True to try: {text}"
+    );
+    assert_eq!(
+        text.matches("from shop.cart import Item").count(),
+        1,
+        "the test file already imports Item: {text}"
+    );
+    let out = run_ok(
+        dir.path(),
+        &fixtures().join(".venv/bin/pytest"),
+        &["-q", "tests/test_pricing.py", "-k", "shipping_cents"],
+    );
+    assert!(out.contains("passed"), "{out}");
+}

@@ -8,7 +8,9 @@
 //!   after a keystroke only the item being edited is analysed again;
 //! - [`file_model`] puts a file's items together (closed files are parsed and analysed in one go,
 //!   and their trees are not kept);
-//! - [`file_test_calls`] and [`test_call_index`] answer "which tests call this name".
+//! - [`file_test_calls`] and [`test_call_index`] answer "which tests call this name";
+//! - [`file_record_shapes`] and [`record_index`] answer "where is the record type `Item`
+//!   declared" and "which records have these fields" (test generation builds inputs from them).
 //!
 //! Architecture invariant: this crate knows nothing of LSP or of editors. It holds no I/O: the
 //! caller reads files and passes text in.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use syntax::extract::{ItemModel, Outline};
-use syntax::{FileModel, LineIndex, TextRange};
+use syntax::{FileModel, Language, LineIndex, TextRange};
 
 use crate::{Db, SourceFile, Workspace};
 
@@ -146,6 +146,71 @@ pub fn test_call_index(db: &dyn Db, workspace: Workspace) -> Arc<TestCallIndex> 
                         full_name: test.full_name.clone(),
                     });
             }
+        }
+    }
+    Arc::new(index)
+}
+
+/// A top-level record a file declares, without positions: this stays equal while someone edits
+/// code around it, so the workspace index built from it is not rebuilt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordShape {
+    pub name: String,
+    pub language: Language,
+    /// Its fields' names, in declaration order.
+    pub fields: Vec<String>,
+    /// Its constructor's parameters' names, where it has one.
+    pub constructor: Option<Vec<String>>,
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn file_record_shapes(db: &dyn Db, file: SourceFile) -> Arc<Vec<RecordShape>> {
+    let model = file_model(db, file);
+    let language = file.language(db);
+    Arc::new(
+        model
+            .records
+            .iter()
+            .filter(|r| r.qualified_name == r.name)
+            .map(|r| RecordShape {
+                name: r.name.clone(),
+                language,
+                fields: r.fields.iter().map(|f| f.name.clone()).collect(),
+                constructor: r
+                    .constructor
+                    .as_ref()
+                    .map(|c| c.params.iter().map(|p| p.name.clone()).collect()),
+            })
+            .collect(),
+    )
+}
+
+/// The workspace's top-level records: by name, and all of them (to find a record by the fields a
+/// value must have).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordIndex {
+    /// The files declaring a record of each name, in workspace order.
+    pub by_name: HashMap<String, Vec<SourceFile>>,
+    /// Every record with the file declaring it, in workspace order.
+    pub all: Vec<(SourceFile, RecordShape)>,
+}
+
+impl RecordIndex {
+    pub fn files_declaring(&self, name: &str) -> &[SourceFile] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn record_index(db: &dyn Db, workspace: Workspace) -> Arc<RecordIndex> {
+    let mut index = RecordIndex::default();
+    for file in workspace.files(db).iter() {
+        for shape in file_record_shapes(db, *file).iter() {
+            let files = index.by_name.entry(shape.name.clone()).or_default();
+            if !files.contains(file) {
+                files.push(*file);
+            }
+            index.all.push((*file, shape.clone()));
         }
     }
     Arc::new(index)

@@ -254,3 +254,39 @@ fn a_change_to_complexity_stops_at_the_file_and_leaves_the_call_index() {
     let model = file_model(&f.db, f.files[0]);
     assert_eq!(model.functions[1].complexity, 3);
 }
+
+#[test]
+fn the_record_index_follows_a_new_record_and_stays_while_code_moves() {
+    let mut f = fixture();
+    assert!(record_index(&f.db, f.workspace).by_name.is_empty());
+    // A dataclass appended to cart.py (after its last line, line 8).
+    f.db.edit_file(
+        f.files[0],
+        &[replace(
+            8,
+            0,
+            0,
+            "\n\n@dataclass\nclass Item:\n    qty: int\n",
+        )],
+    );
+    f.log.start();
+    let index = record_index(&f.db, f.workspace);
+    let ran: Vec<String> = f.log.take().iter().map(|e| f.describe(e)).collect();
+    assert!(ran.contains(&"record_index(…)".to_owned()), "{ran:?}");
+    assert_eq!(index.files_declaring("Item"), [f.files[0]]);
+    assert_eq!(index.all[0].1.fields, ["qty"]);
+    // Two blank lines at the top move every function and the record: the per-file shapes run
+    // again and come out equal, so the workspace index is not rebuilt.
+    f.db.edit_file(f.files[0], &[replace(0, 0, 0, "\n\n")]);
+    f.log.start();
+    record_index(&f.db, f.workspace);
+    let ran: Vec<String> = f.log.take().iter().map(|e| f.describe(e)).collect();
+    assert_eq!(
+        ran,
+        [
+            "file_model(cart.py)",
+            "file_items(cart.py)",
+            "file_record_shapes(cart.py)",
+        ]
+    );
+}

@@ -130,7 +130,23 @@ pub struct Outline {
     pub imports: Vec<String>,
     /// Go: the package clause.
     pub package: Option<String>,
+    /// Declared record types (structs, interfaces, classes), in document order.
+    pub records: Vec<OutlineRecord>,
     pub has_syntax_errors: bool,
+}
+
+/// A declared record type, as the outline finds it: its fields come from `fields.scm`, its
+/// constructor (a function) is found by [`assemble`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutlineRecord {
+    pub kind: RecordKind,
+    pub name: String,
+    pub range: TextRange,
+    pub name_range: TextRange,
+    /// The innermost container, an index into [`Outline::containers`].
+    pub container: Option<usize>,
+    pub public: bool,
+    pub fields: Vec<Field>,
 }
 
 /// How much of a node the outline query reads. A decorated class or a `describe.each` whose
@@ -169,6 +185,7 @@ fn outline_with(
     let mut walker = OutlineWalker {
         language,
         query: &queries.outline,
+        fields: &queries.fields,
         cache,
         by_kind: &queries.outline_by_kind,
         captures: Captures::of(&queries.outline),
@@ -188,6 +205,7 @@ fn outline_with(
 struct OutlineWalker<'a> {
     language: Language,
     query: &'a Query,
+    fields: &'a Query,
     cache: Option<&'a dyn OutlineCache>,
     by_kind: &'a [Option<queries::SimpleRole>],
     captures: Captures,
@@ -211,6 +229,12 @@ impl NodeRef {
             end: (node.end_byte() - base) as u32,
             kind: node.kind_id(),
         }
+    }
+
+    /// Its range in the file, for a node at the same place as the one it was taken from.
+    fn absolute(self, node: Node) -> TextRange {
+        let base = node.start_byte() as TextSize;
+        TextRange::new(base + self.start, base + self.end)
     }
 
     /// The node this refers to under `root`.
@@ -244,6 +268,18 @@ pub struct Classification {
     parametrized: bool,
     imports: Vec<String>,
     package: Option<String>,
+    records: Vec<FoundRecord>,
+}
+
+/// A record declared by a classified node, with ranges relative to the node's start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct FoundRecord {
+    kind: RecordKind,
+    name: String,
+    range: NodeRef,
+    name_range: NodeRef,
+    public: bool,
+    fields: Vec<Field>,
 }
 
 /// Remembers outline classifications by the hash of the node's language, kind and text. The
@@ -266,6 +302,8 @@ struct Classified<'t> {
     markers: Vec<(MarkerKind, Node<'t>)>,
     reason: Option<Node<'t>>,
     parametrized: bool,
+    /// With absolute ranges, without their container (the walk knows it).
+    records: Vec<OutlineRecord>,
 }
 
 impl<'a> OutlineWalker<'a> {
@@ -280,7 +318,11 @@ impl<'a> OutlineWalker<'a> {
                 attached.clear();
                 continue;
             }
-            let classified = self.classify(cursor, child);
+            let mut classified = self.classify(cursor, child);
+            for mut record in std::mem::take(&mut classified.records) {
+                record.container = container;
+                self.out.records.push(record);
+            }
             match classified.role {
                 Some(Role::Attach) => attached.push(child),
                 Some(Role::Item) => {
@@ -355,6 +397,19 @@ impl<'a> OutlineWalker<'a> {
                 .filter_map(|(kind, r)| Some((*kind, resolve(r)?)))
                 .collect(),
             reason: classification.reason.as_ref().and_then(resolve),
+            records: classification
+                .records
+                .iter()
+                .map(|r| OutlineRecord {
+                    kind: r.kind,
+                    name: r.name.clone(),
+                    range: r.range.absolute(node),
+                    name_range: r.name_range.absolute(node),
+                    container: None,
+                    public: r.public,
+                    fields: r.fields.clone(),
+                })
+                .collect(),
             parametrized: classification.parametrized,
         }
     }
@@ -369,15 +424,27 @@ impl<'a> OutlineWalker<'a> {
         let head_end = node.end_byte().min(node.start_byte() + OUTLINE_HEAD);
         cursor.set_byte_range(node.start_byte()..head_end);
         cursor.set_containing_byte_range(0..usize::MAX);
+        let mut records: Vec<RecordMatch> = Vec::new();
         let mut matches = cursor.matches(self.query, node, RopeText(self.text));
         while let Some(m) = matches.next() {
             let mut found = Classification {
                 pattern: m.pattern_index,
                 ..Classification::default()
             };
+            let mut record = RecordMatch {
+                kind: property(self.query, m.pattern_index, "record").and_then(record_kind),
+                node: None,
+                name: None,
+                body: None,
+                public: false,
+            };
             for capture in m.captures() {
                 let n = capture.node;
                 match self.captures.name(capture.index) {
+                    "record" => record.node = Some(n),
+                    "record.name" => record.name = Some(n),
+                    "record.body" => record.body = Some(n),
+                    "record.public" => record.public = true,
                     "attach" => found.role = found.role.max(Some(Role::Attach)),
                     "item" => found.role = found.role.max(Some(Role::Item)),
                     "container" => found.role = found.role.max(Some(Role::Container)),
@@ -398,6 +465,21 @@ impl<'a> OutlineWalker<'a> {
                     }
                     "package" => found.package = Some(self.node_text(n).into_owned()),
                     _ => {}
+                }
+            }
+            // Records, too: a Python class is a container and may be a record.
+            if let (Some(kind), Some(name)) = (record.kind, record.name) {
+                match records.iter_mut().find(|r| r.name == Some(name)) {
+                    // Several patterns may see one record: the most specific kind wins.
+                    Some(seen) => {
+                        if kind_rank(kind) > kind_rank(seen.kind.unwrap_or(kind)) {
+                            seen.kind = Some(kind);
+                        }
+                        seen.public |= record.public;
+                        seen.body = seen.body.or(record.body);
+                        seen.node = seen.node.or(record.node);
+                    }
+                    None => records.push(record),
                 }
             }
             // File facts count whatever the role.
@@ -423,7 +505,84 @@ impl<'a> OutlineWalker<'a> {
                 best.parametrized |= found.parametrized;
             }
         }
+        drop(matches);
+        best.records = records
+            .into_iter()
+            .filter_map(|r| {
+                let name = r.name?;
+                let name_text = self.node_text(name).into_owned();
+                Some(FoundRecord {
+                    kind: r.kind?,
+                    public: r.public || lang::public_by_name(self.language, &name_text),
+                    name: name_text,
+                    range: at(r.node.unwrap_or(node)),
+                    name_range: at(name),
+                    fields: r
+                        .body
+                        .map(|b| self.record_fields(cursor, b))
+                        .unwrap_or_default(),
+                })
+            })
+            .collect();
         best
+    }
+
+    /// The fields of a record, from `fields.scm` matched on the direct children of its body.
+    fn record_fields(&self, cursor: &mut QueryCursor, body: Node) -> Vec<Field> {
+        cursor.set_max_start_depth(Some(1));
+        cursor.set_byte_range(body.byte_range());
+        cursor.set_containing_byte_range(0..usize::MAX);
+        let names = self.fields.capture_names();
+        // Rust fields are private unless they say otherwise; elsewhere they are visible unless
+        // they say otherwise.
+        let public_by_default = self.language != Language::Rust;
+        let mut out: Vec<(TextRange, Field)> = Vec::new();
+        let mut matches = cursor.matches(self.fields, body, RopeText(self.text));
+        while let Some(m) = matches.next() {
+            let mut range = None;
+            let mut field = Field {
+                name: String::new(),
+                ty: None,
+                public: public_by_default,
+                optional: false,
+                default: None,
+            };
+            for capture in m.captures() {
+                let n = capture.node;
+                match names[capture.index as usize] {
+                    "field" => range = Some(range_of(n)),
+                    "field.name" => field.name = self.node_text(n).into_owned(),
+                    "field.type" => {
+                        field.ty = Some(lang::clean_type(self.language, &self.node_text(n)))
+                    }
+                    "field.public" => field.public = true,
+                    "field.private" => field.public = false,
+                    "field.optional" => field.optional = true,
+                    "field.default" => field.default = Some(lang::one_line(&self.node_text(n))),
+                    _ => {}
+                }
+            }
+            let Some(range) = range.filter(|_| !field.name.is_empty()) else {
+                continue;
+            };
+            // A field seen by several patterns (one for its `?`): merge what they say.
+            match out
+                .iter_mut()
+                .find(|(r, f)| *r == range && f.name == field.name)
+            {
+                Some((_, seen)) => {
+                    seen.ty = seen.ty.take().or(field.ty);
+                    seen.optional |= field.optional;
+                    seen.default = seen.default.take().or(field.default);
+                    if field.public != public_by_default {
+                        seen.public = field.public;
+                    }
+                }
+                None => out.push((range, field)),
+            }
+        }
+        out.sort_by_key(|(r, _)| r.start);
+        out.into_iter().map(|(_, f)| f).collect()
     }
 
     fn push_container(
@@ -477,6 +636,38 @@ impl<'a> OutlineWalker<'a> {
 
     fn node_text(&self, node: Node) -> Cow<'a, str> {
         self.text.slice(range_of(node))
+    }
+}
+
+/// A record pattern's captures, before its fields are read.
+struct RecordMatch<'t> {
+    kind: Option<RecordKind>,
+    node: Option<Node<'t>>,
+    name: Option<Node<'t>>,
+    body: Option<Node<'t>>,
+    public: bool,
+}
+
+/// The kind a record pattern's `record` property names.
+fn record_kind(name: &str) -> Option<RecordKind> {
+    Some(match name {
+        "struct" => RecordKind::Struct,
+        "interface" => RecordKind::Interface,
+        "object" => RecordKind::ObjectType,
+        "class" => RecordKind::Class,
+        "dataclass" => RecordKind::Dataclass,
+        "namedtuple" => RecordKind::NamedTuple,
+        _ => return None,
+    })
+}
+
+/// Of two patterns that see one record, the more specific says what it is: a class that is also
+/// a dataclass is a dataclass.
+fn kind_rank(kind: RecordKind) -> u8 {
+    match kind {
+        RecordKind::Class => 0,
+        RecordKind::Struct | RecordKind::Interface | RecordKind::ObjectType => 1,
+        RecordKind::Dataclass | RecordKind::NamedTuple => 2,
     }
 }
 
@@ -550,6 +741,12 @@ pub struct Scope {
     pub parametrized: bool,
     pub dynamic_name: bool,
     pub has_body: bool,
+    /// Rust: the function's visibility as written.
+    pub visibility: Option<String>,
+    /// Members read on plain names (see [`Function::reads`]).
+    pub reads: Vec<MemberRead>,
+    /// Names bound to the elements of a collection (see [`Function::elements`]).
+    pub elements: Vec<ElementBinding>,
 }
 
 impl Scope {
@@ -579,6 +776,9 @@ impl Scope {
             parametrized: false,
             dynamic_name: false,
             has_body: true,
+            visibility: None,
+            reads: Vec::new(),
+            elements: Vec::new(),
         }
     }
 }
@@ -609,6 +809,9 @@ enum Fact {
     Parametrized,
     Doc(String),
     Param(Param),
+    /// `object.member`; the range is the member's, to tell a method call (whose name it is) apart.
+    Read(MemberRead),
+    Element(ElementBinding),
 }
 
 /// Runs the item query over `item` and gives each fact to its scope. See the module docs.
@@ -737,6 +940,7 @@ fn finish_item(
             a.receiver = a.receiver.take().or(b.receiver.take());
             a.test_kind = a.test_kind.or(b.test_kind);
             a.framework = a.framework.or(b.framework);
+            a.visibility = a.visibility.take().or(b.visibility.take());
         }
         same
     });
@@ -773,9 +977,32 @@ fn finish_item(
     // Two patterns may find one decision point (a `case` guard is also an `if` clause): count
     // each node once.
     let mut seen_branches = std::collections::HashSet::new();
+    // A member that is the name of a call is a method call, not a read of a field.
+    let call_names: std::collections::HashSet<TextRange> = facts
+        .iter()
+        .filter(|(_, f)| matches!(f, Fact::Call(_)))
+        .map(|(r, _)| rel(*r))
+        .collect();
     for (range, fact) in facts {
         let range = rel(range);
         match fact {
+            Fact::Read(read) => {
+                if call_names.contains(&range) {
+                    continue;
+                }
+                if let Some(i) = innermost_function(&scopes, range)
+                    && !scopes[i].reads.contains(&read)
+                {
+                    scopes[i].reads.push(read);
+                }
+            }
+            Fact::Element(binding) => {
+                if let Some(i) = innermost_function(&scopes, range)
+                    && !scopes[i].elements.contains(&binding)
+                {
+                    scopes[i].elements.push(binding);
+                }
+            }
             Fact::Param(param) => {
                 if let Some(i) = scopes
                     .iter()
@@ -823,7 +1050,12 @@ fn finish_item(
                         }
                     }
                     Fact::Parametrized => scope.parametrized = true,
-                    Fact::Param(_) | Fact::Branch | Fact::Doc(_) | Fact::Call(_) => {
+                    Fact::Param(_)
+                    | Fact::Branch
+                    | Fact::Doc(_)
+                    | Fact::Call(_)
+                    | Fact::Read(_)
+                    | Fact::Element(_) => {
                         unreachable!("handled above")
                     }
                 }
@@ -837,6 +1069,20 @@ fn finish_item(
         scope.assertions.dedup();
         scope.sleeps.sort_by_key(|s| s.range.start);
         scope.sleeps.dedup_by(|b, a| a.range == b.range);
+        // Only what is read of the function's own parameters (directly or through the elements
+        // it takes from them) says anything about its inputs; the rest would only cost memory.
+        let mut followed: Vec<String> = scope.params.iter().map(|p| p.name.clone()).collect();
+        let elements = std::mem::take(&mut scope.elements);
+        for e in &elements {
+            if followed.contains(&e.collection) && !followed.contains(&e.name) {
+                followed.push(e.name.clone());
+            }
+        }
+        scope.elements = elements
+            .into_iter()
+            .filter(|e| followed.contains(&e.collection))
+            .collect();
+        scope.reads.retain(|r| followed.contains(&r.object));
         scope.markers.sort_by_key(|m| m.range.start);
         scope.markers.dedup_by(|b, a| {
             let same = a.range == b.range && a.kind == b.kind;
@@ -898,7 +1144,12 @@ fn read_match<'t>(
     let mut param_name: Option<String> = None;
     let mut param_type: Option<String> = None;
     let mut param_range: Option<TextRange> = None;
+    let mut param_default: Option<String> = None;
     let mut variadic = false;
+    let mut read_object: Option<String> = None;
+    let mut read_member: Option<(TextRange, String)> = None;
+    let mut element_name: Option<(TextRange, String)> = None;
+    let mut element_collection: Option<String> = None;
     let mut sleep: Option<(TextRange, String)> = None;
     let mut sleep_callee: Option<String> = None;
     let mut parametrized = false;
@@ -958,6 +1209,16 @@ fn read_match<'t>(
             }
             "param.name" => param_name = Some(node_text(node).into_owned()),
             "param.type" => param_type = Some(lang::clean_type(language, &node_text(node))),
+            "param.default" => param_default = Some(lang::one_line(&node_text(node))),
+            "function.visibility" => {
+                if let Some(s) = scope.as_mut() {
+                    s.visibility = Some(node_text(node).into_owned());
+                }
+            }
+            "read.object" => read_object = Some(node_text(node).into_owned()),
+            "read.member" => read_member = Some((range, node_text(node).into_owned())),
+            "element.name" => element_name = Some((range, node_text(node).into_owned())),
+            "element.collection" => element_collection = Some(node_text(node).into_owned()),
             "branch" => facts.push((range, Fact::Branch)),
             "call" => facts.push((range, Fact::Call(lang::call_name(&node_text(node))))),
             "assertion" => facts.push((range, Fact::Assertion)),
@@ -994,8 +1255,15 @@ fn read_match<'t>(
             Fact::Param(Param {
                 name,
                 ty: param_type.map(|t| if variadic { format!("...{t}") } else { t }),
+                default: param_default,
             }),
         ));
+    }
+    if let (Some(object), Some((range, member))) = (read_object, read_member) {
+        facts.push((range, Fact::Read(MemberRead { object, member })));
+    }
+    if let (Some((range, name)), Some(collection)) = (element_name, element_collection) {
+        facts.push((range, Fact::Element(ElementBinding { name, collection })));
     }
     match scope {
         Some(mut s) => {
@@ -1110,6 +1378,9 @@ pub fn assemble<I: std::ops::Deref<Target = ItemModel>>(
                         doc: scope.doc.clone(),
                         complexity: 1 + scope.decisions,
                         calls: function_calls(item_model, i, base),
+                        visibility: scope.visibility.clone(),
+                        reads: scope.reads.clone(),
+                        elements: scope.elements.clone(),
                     });
                     function_index[i] = Some(model.functions.len() - 1);
 
@@ -1181,6 +1452,28 @@ pub fn assemble<I: std::ops::Deref<Target = ItemModel>>(
     model
         .suites
         .sort_by_key(|s| (s.range.start, std::cmp::Reverse(s.range.end)));
+
+    for r in &outline.records {
+        let mut qualified: Vec<&str> = container_chain(r.container)
+            .iter()
+            .filter(|c| lang::names_members(c.kind))
+            .map(|c| c.name.as_str())
+            .collect();
+        qualified.push(&r.name);
+        let qualified_name = qualified.join(sep);
+        let constructor = lang::constructor(language, r.kind, &qualified_name, &model.functions);
+        model.records.push(Record {
+            name: r.name.clone(),
+            qualified_name,
+            kind: r.kind,
+            range: r.range,
+            name_range: r.name_range,
+            public: r.public,
+            fields: r.fields.clone(),
+            constructor,
+        });
+    }
+    model.imports = outline.imports.clone();
     model
 }
 

@@ -5,7 +5,9 @@ use std::borrow::Cow;
 
 use crate::Language;
 use crate::extract::{FileContext, OutlineContainer, Scope, ScopeKind};
-use crate::model::{Framework, SuiteKind, TestKind};
+use crate::model::{
+    Constructor, Framework, Function, FunctionKind, RecordKind, SuiteKind, TestKind,
+};
 use crate::text::{SourceText, TextRange};
 
 /// Joins the parts of a qualified name.
@@ -57,6 +59,77 @@ pub(crate) fn clean_type(_language: Language, text: &str) -> String {
     let t = t.strip_prefix("->").unwrap_or(t);
     let t = t.strip_prefix(':').unwrap_or(t).trim();
     t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An expression as written (a default value), on one line where it spans several.
+pub(crate) fn one_line(text: &str) -> String {
+    let t = text.trim();
+    if t.contains('\n') {
+        t.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        t.to_owned()
+    }
+}
+
+/// Whether a declaration is visible outside its module by its name alone: Go's capitalised
+/// names, Python's names without a leading underscore. Elsewhere a keyword says (`pub`, `export`).
+pub(crate) fn public_by_name(language: Language, name: &str) -> bool {
+    match language {
+        Language::Go => name.starts_with(|c: char| c.is_uppercase()),
+        Language::Python => !name.starts_with('_'),
+        _ => false,
+    }
+}
+
+/// The constructor of the record `record` (its qualified name) among the file's functions:
+/// Python's `__init__` and JavaScript's `constructor` (methods of the class), Rust's associated
+/// `new` returning `Self` or the type. Go has none: its structs are built with literals.
+pub(crate) fn constructor(
+    language: Language,
+    kind: RecordKind,
+    record: &str,
+    functions: &[Function],
+) -> Option<Constructor> {
+    let method = |name: &str| {
+        let qualified = format!("{record}{}{name}", separator(language));
+        functions
+            .iter()
+            .find(|f| f.kind == FunctionKind::Method && f.qualified_name == qualified)
+    };
+    match language {
+        // A dataclass or named tuple builds itself from its fields.
+        Language::Python if kind == RecordKind::Class => {
+            let f = method("__init__")?;
+            Some(Constructor {
+                name: f.name.clone(),
+                params: f.params.iter().skip(1).cloned().collect(),
+                public: true,
+            })
+        }
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+            if kind == RecordKind::Class =>
+        {
+            let f = method("constructor")?;
+            Some(Constructor {
+                name: f.name.clone(),
+                params: f.params.clone(),
+                public: true,
+            })
+        }
+        Language::Rust => {
+            let f = method("new")?;
+            let short = record.rsplit("::").next().unwrap_or(record);
+            let returns_self =
+                matches!(f.return_type.as_deref(), Some(t) if t == "Self" || t == short);
+            let takes_self = f.params.iter().any(|p| p.name.contains("self"));
+            (returns_self && !takes_self).then(|| Constructor {
+                name: f.name.clone(),
+                params: f.params.clone(),
+                public: f.visibility.is_some(),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Go: the type of a method's receiver, without pointer or type parameters: `*Cart[T]` → `Cart`.

@@ -12,6 +12,10 @@ pub struct FileModel {
     pub functions: Vec<Function>,
     pub tests: Vec<Test>,
     pub suites: Vec<Suite>,
+    /// Declared types with named fields: structs, interfaces, object types, classes.
+    pub records: Vec<Record>,
+    /// Modules the file imports, as written (`./pricing`, `shop.cart`, `vitest`).
+    pub imports: Vec<String>,
     /// The parse had errors; what could be recovered is still modelled.
     pub has_syntax_errors: bool,
 }
@@ -41,6 +45,30 @@ pub struct Function {
     pub complexity: u32,
     /// The names it calls, in order, with where (nested named functions excluded).
     pub calls: Vec<Call>,
+    /// Rust: the visibility as written (`pub`, `pub(crate)`); `None` where there is none, and in
+    /// other languages.
+    pub visibility: Option<String>,
+    /// What it reads of its parameters and of the elements it takes from them: `item.qty`, in
+    /// order of first use, without method calls (`items.filter(...)`). Only plain names whose
+    /// shape the language leaves unwritten are followed (Python, JavaScript, TypeScript).
+    pub reads: Vec<MemberRead>,
+    /// Names bound to each element of a collection: `for item in items`,
+    /// `for (const item of items)`, `items.filter((i) => ...)`.
+    pub elements: Vec<ElementBinding>,
+}
+
+/// `object.member`, where `object` is a plain name (a parameter or an element binding).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MemberRead {
+    pub object: String,
+    pub member: String,
+}
+
+/// `name` stands for each element of the collection `collection` in turn.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ElementBinding {
+    pub name: String,
+    pub collection: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +76,68 @@ pub struct Param {
     pub name: String,
     /// The type as written; `None` where the language or the author left it out.
     pub ty: Option<String>,
+    /// The default value as written (Python, JavaScript, TypeScript): the parameter may be left
+    /// out.
+    pub default: Option<String>,
+}
+
+/// The kind of a declared record type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// Rust `struct X { ... }`, Go `type X struct { ... }`: built with a literal of its fields.
+    Struct,
+    /// TypeScript `interface X { ... }`: an object literal of its properties.
+    Interface,
+    /// TypeScript `type X = { ... }`: an object literal of its properties.
+    ObjectType,
+    /// A class: built through its constructor (Python `__init__`, JavaScript `constructor`).
+    Class,
+    /// Python `@dataclass`: its annotated fields are the constructor's keyword parameters.
+    Dataclass,
+    /// Python `class X(NamedTuple)`: as a dataclass.
+    NamedTuple,
+}
+
+/// A declared type whose values are built from named fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub name: String,
+    /// Inside containers: `tests::Fixture` (Rust), `Outer.Inner` (Python); else the name.
+    pub qualified_name: String,
+    pub kind: RecordKind,
+    pub range: TextRange,
+    pub name_range: TextRange,
+    /// Visible outside its module: Rust `pub`, Go capitalised, `export`ed (ES modules), Python
+    /// not `_`-prefixed.
+    pub public: bool,
+    /// In declaration order.
+    pub fields: Vec<Field>,
+    /// The constructor, where the type has one: Python `__init__` and JavaScript `constructor`
+    /// (without `self`), Rust `X::new` returning `Self` or `X`.
+    pub constructor: Option<Constructor>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    /// The type as written; `None` where it is left out.
+    pub ty: Option<String>,
+    /// Visible where the record is: Rust fields with a visibility, TypeScript fields that are
+    /// not `private`/`protected`; always in the other languages.
+    pub public: bool,
+    /// TypeScript `name?: T`: may be left out.
+    pub optional: bool,
+    /// The default value as written (Python dataclass fields, class field initialisers).
+    pub default: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constructor {
+    /// The function as named in its container: `new`, `__init__`, `constructor`.
+    pub name: String,
+    pub params: Vec<Param>,
+    /// Rust: `new` has a visibility; elsewhere always.
+    pub public: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,10 +1,11 @@
 //! The tree-sitter queries, embedded from `queries/<language>/*.scm` and compiled once.
 //!
-//! Each language has two queries:
+//! Each language has three queries:
 //! - `outline.scm`, run at depth 0 on each top-level node (and on each node of a container's body)
-//!   to tell items, containers and attached comments apart;
-//! - the item query, `functions.scm` + `complexity.scm` + `calls.scm` + `tests.scm`, run over one
-//!   item at a time.
+//!   to tell items, containers, records and attached comments apart;
+//! - the item query, `functions.scm` + `complexity.scm` + `calls.scm` + `tests.scm` +
+//!   `reads.scm`, run over one item at a time;
+//! - `fields.scm`, run on the body of each record the outline finds.
 //!
 //! A file that starts with `; inherits: <dir>` gets that directory's file of the same name put in
 //! front of it: JavaScript and TypeScript both build on `queries/ecma/`, which holds what they
@@ -33,35 +34,53 @@ const FILES: &[(&str, &str, &str)] = &[
     embed!("rust", "complexity.scm"),
     embed!("rust", "calls.scm"),
     embed!("rust", "tests.scm"),
+    embed!("rust", "reads.scm"),
+    embed!("rust", "fields.scm"),
     embed!("python", "outline.scm"),
     embed!("python", "functions.scm"),
     embed!("python", "complexity.scm"),
     embed!("python", "calls.scm"),
     embed!("python", "tests.scm"),
+    embed!("python", "reads.scm"),
+    embed!("python", "fields.scm"),
     embed!("go", "outline.scm"),
     embed!("go", "functions.scm"),
     embed!("go", "complexity.scm"),
     embed!("go", "calls.scm"),
     embed!("go", "tests.scm"),
+    embed!("go", "reads.scm"),
+    embed!("go", "fields.scm"),
     embed!("ecma", "outline.scm"),
     embed!("ecma", "functions.scm"),
     embed!("ecma", "complexity.scm"),
     embed!("ecma", "calls.scm"),
     embed!("ecma", "tests.scm"),
+    embed!("ecma", "reads.scm"),
+    embed!("ecma", "fields.scm"),
     embed!("javascript", "outline.scm"),
     embed!("javascript", "functions.scm"),
     embed!("javascript", "complexity.scm"),
     embed!("javascript", "calls.scm"),
     embed!("javascript", "tests.scm"),
+    embed!("javascript", "reads.scm"),
+    embed!("javascript", "fields.scm"),
     embed!("typescript", "outline.scm"),
     embed!("typescript", "functions.scm"),
     embed!("typescript", "complexity.scm"),
     embed!("typescript", "calls.scm"),
     embed!("typescript", "tests.scm"),
+    embed!("typescript", "reads.scm"),
+    embed!("typescript", "fields.scm"),
 ];
 
 /// The item query is these files, concatenated.
-pub const ITEM_FILES: [&str; 4] = ["functions.scm", "complexity.scm", "calls.scm", "tests.scm"];
+pub const ITEM_FILES: [&str; 5] = [
+    "functions.scm",
+    "complexity.scm",
+    "calls.scm",
+    "tests.scm",
+    "reads.scm",
+];
 
 /// The source of one query file, with what it inherits put in front.
 pub fn source(dir: &str, file: &str) -> String {
@@ -83,6 +102,8 @@ pub fn source(dir: &str, file: &str) -> String {
 pub struct LanguageQueries {
     pub outline: Query,
     pub item: Query,
+    /// `fields.scm`: the fields of a record, matched on the direct children of its body.
+    pub fields: Query,
     /// For each node kind id: the outline role when the kind's only pattern is a bare
     /// `(kind) @attach` or `(kind) @item`, so the walk can skip the query for it.
     pub outline_by_kind: Vec<Option<SimpleRole>>,
@@ -166,11 +187,13 @@ fn build(language: Language) -> LanguageQueries {
     let item = compile(
         language,
         &item_text,
-        "{functions,complexity,calls,tests}.scm",
+        "{functions,complexity,calls,tests,reads}.scm",
     );
+    let fields = compile(language, &source(dir, "fields.scm"), "fields.scm");
     LanguageQueries {
         outline,
         item,
+        fields,
         outline_by_kind,
     }
 }

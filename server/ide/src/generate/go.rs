@@ -314,6 +314,62 @@ pub(crate) fn unqualify(lit: &str, package: &str) -> String {
     out
 }
 
+/// An argument as a case's name: strings without their quotes, composite literals without
+/// their field names, quotes and spaces (`Item{Name: "a", Qty: 1}` → `Item{a,1}`).
+fn case_label(arg: &str) -> String {
+    if !arg.contains('{') {
+        return arg.trim_matches(['"', '`']).to_owned();
+    }
+    let mut out = String::with_capacity(arg.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut at_field = false;
+    let chars: Vec<char> = arg.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+                out.push(c);
+            } else if c == '\\' {
+                escaped = true;
+                out.push(c);
+            } else if c == q {
+                quote = None;
+            } else {
+                out.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' | '`' => quote = Some(c),
+            ' ' | '\t' => continue,
+            '{' | ',' => {
+                out.push(c);
+                at_field = true;
+                continue;
+            }
+            _ if at_field && (c.is_alphabetic() || c == '_') => {
+                // `Name:` right after `{` or `,` is a field name: leave it out.
+                let mut j = i;
+                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&':') {
+                    i = j + 1;
+                } else {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+        at_field = false;
+    }
+    out
+}
+
 fn comparable(ty: &str, source: &str) -> bool {
     match ty {
         "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16" | "uint32"
@@ -388,7 +444,7 @@ pub(crate) fn render(
         let mut case_name: String = input
             .args
             .iter()
-            .map(|a| a.trim_matches(['"', '`']).to_owned())
+            .map(|a| case_label(a))
             .collect::<Vec<_>>()
             .join(",");
         if case_name.chars().count() > 40 {

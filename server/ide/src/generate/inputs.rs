@@ -4,7 +4,8 @@
 use db::{RootDatabase, Workspace};
 use syntax::Language;
 
-use super::{Input, Outcome, TargetFunction};
+use super::shapes::{Arg, Shapes};
+use super::{Import, Input, Outcome, TargetFunction};
 
 /// Where an input came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -372,6 +373,7 @@ pub(crate) fn call_site_inputs(
                     args,
                     origin: InputOrigin::CallSite,
                     stated: None,
+                    imports: Vec::new(),
                 });
             }
         }
@@ -438,6 +440,7 @@ pub(crate) fn doc_inputs(language: Language, name: &str, doc: Option<&str>) -> V
                     args,
                     origin: InputOrigin::DocExample,
                     stated,
+                    imports: Vec::new(),
                 });
             }
             Language::Rust => {
@@ -451,6 +454,7 @@ pub(crate) fn doc_inputs(language: Language, name: &str, doc: Option<&str>) -> V
                             args,
                             origin: InputOrigin::DocExample,
                             stated: None,
+                            imports: Vec::new(),
                         });
                     }
                     continue;
@@ -467,6 +471,7 @@ pub(crate) fn doc_inputs(language: Language, name: &str, doc: Option<&str>) -> V
                     args,
                     origin: InputOrigin::DocExample,
                     stated: rust_literal(expected).then(|| Outcome::Value(expected.to_owned())),
+                    imports: Vec::new(),
                 });
             }
             Language::Go | Language::JavaScript | Language::TypeScript | Language::Tsx => {
@@ -492,6 +497,7 @@ pub(crate) fn doc_inputs(language: Language, name: &str, doc: Option<&str>) -> V
                     args,
                     origin: InputOrigin::DocExample,
                     stated,
+                    imports: Vec::new(),
                 });
             }
         }
@@ -545,51 +551,129 @@ pub(crate) fn defaulted_params(language: Language, header: &str) -> Vec<String> 
         .collect()
 }
 
-/// Values for each parameter from its type (or, untyped, its name), then inputs: every parameter
-/// at its first value, then one parameter at a time through its other values.
+/// Values for each parameter (from its type, the record it names, what the function reads of
+/// it, or its name), then inputs: every parameter at its first value, then one parameter at a
+/// time through its other values. Parameters take turns (each one's second value, then each
+/// one's third, ...), so that the cap on inputs cuts every parameter's tail rather than the last
+/// parameters' values. `Err` when a parameter without a default gets no value, with the reason
+/// where one is known.
 pub(crate) fn type_inputs(
-    language: Language,
+    shapes: &Shapes,
     function: &TargetFunction,
-    source: &str,
-) -> Vec<Input> {
-    let mut columns: Vec<Vec<String>> = Vec::new();
+    model: &syntax::Function,
+) -> Result<Vec<Input>, Option<String>> {
+    let mut columns: Vec<Vec<Arg>> = Vec::new();
+    // Each column's default, as written: an argument equal to it at the end of a call is left out.
+    let mut defaults: Vec<Option<&str>> = Vec::new();
     for param in &function.params {
         let name = param.name.trim_start_matches(['*', '&']);
         if param.name.starts_with('*') || param.name.starts_with("...") {
             // Variadic: leave it empty.
             continue;
         }
-        let values = values_for(language, name, param.ty.as_deref(), source);
-        if values.is_empty() {
-            if function.defaulted.iter().any(|d| d == name) {
-                // Left out: the default applies (it must come after every given argument).
-                break;
-            }
-            return Vec::new();
-        }
-        columns.push(values);
-    }
-    let base: Vec<String> = columns.iter().map(|c| c[0].clone()).collect();
-    let mut out = vec![Input {
-        args: base.clone(),
-        origin: InputOrigin::Type,
-        stated: None,
-    }];
-    for (i, column) in columns.iter().enumerate() {
-        for value in column.iter().skip(1) {
-            let mut args = base.clone();
-            args[i] = value.clone();
-            out.push(Input {
-                args,
-                origin: InputOrigin::Type,
-                stated: None,
+        let defaulted = function.defaulted.iter().any(|d| d == name);
+        let values = shapes
+            .param_values(name, param.ty.as_deref(), model)
+            .map(|values| {
+                if values.is_empty()
+                    && let Some(default) = &param.default
+                {
+                    // `express = false`: the default's own type says what else to try.
+                    return default_values(shapes.language(), default)
+                        .into_iter()
+                        .map(Arg::plain)
+                        .collect();
+                }
+                values
             });
+        match values {
+            Ok(values) if !values.is_empty() => {
+                columns.push(values);
+                defaults.push(param.default.as_deref());
+            }
+            // Left out: the default applies (it must come after every given argument).
+            _ if defaulted => break,
+            Ok(_) => return Err(None),
+            Err(why) => {
+                let shown = match &param.ty {
+                    Some(ty) => format!("{name}: {ty}"),
+                    None => name.to_owned(),
+                };
+                return Err(Some(format!("`{shown}`: {why}")));
+            }
         }
     }
-    out
+    let base: Vec<&Arg> = columns.iter().map(|c| &c[0]).collect();
+    let mut out = vec![type_input(&base, &defaults)];
+    let longest = columns.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 1..longest {
+        for (i, column) in columns.iter().enumerate() {
+            if let Some(value) = column.get(k) {
+                let mut args = base.clone();
+                args[i] = value;
+                out.push(type_input(&args, &defaults));
+            }
+        }
+    }
+    Ok(out)
 }
 
-fn values_for(language: Language, name: &str, ty: Option<&str>, source: &str) -> Vec<String> {
+/// Values of the type of a default written as a literal, the default first: `false` gives
+/// `false` and `true`, `0` gives `0`, `1`, `-1`, `100`; anything else gives nothing.
+fn default_values(language: Language, default: &str) -> Vec<String> {
+    let default = default.trim();
+    let kind = match default {
+        "true" | "false" | "True" | "False" => Kind::Bool,
+        d if is_number(d) && d.contains('.') => Kind::Float,
+        d if is_number(d) => Kind::Int,
+        d if is_quoted(d, &['"', '\'']) => Kind::Str,
+        _ => return Vec::new(),
+    };
+    let typical = match (language, kind) {
+        (Language::Python, Kind::Bool) => "bool",
+        (Language::Python, Kind::Float) => "float",
+        (Language::Python, Kind::Int) => "int",
+        (Language::Python, _) => "str",
+        (_, Kind::Bool) => "boolean",
+        (_, Kind::Str) => "string",
+        _ => "number",
+    };
+    let mut values = values_for(language, "", Some(typical), "");
+    match values.iter().position(|v| v == default) {
+        Some(at) => {
+            let first = values.remove(at);
+            values.insert(0, first);
+        }
+        None => values.insert(0, default.to_owned()),
+    }
+    values
+}
+
+/// An input of these arguments, without the trailing ones that equal their parameter's default.
+fn type_input(args: &[&Arg], defaults: &[Option<&str>]) -> Input {
+    let mut args = args.to_vec();
+    while let Some(last) = args.last()
+        && defaults.get(args.len() - 1).copied().flatten() == Some(last.code.as_str())
+    {
+        args.pop();
+    }
+    let mut imports: Vec<Import> = args.iter().flat_map(|a| a.imports.clone()).collect();
+    imports.sort();
+    imports.dedup();
+    Input {
+        args: args.iter().map(|a| a.code.clone()).collect(),
+        origin: InputOrigin::Type,
+        stated: None,
+        imports,
+    }
+}
+
+pub(crate) fn values_for(
+    language: Language,
+    name: &str,
+    ty: Option<&str>,
+    source: &str,
+) -> Vec<String> {
     let strs = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
     let ty = ty.map(|t| t.trim().trim_matches('"').trim());
     match language {
@@ -655,6 +739,12 @@ fn values_for(language: Language, name: &str, ty: Option<&str>, source: &str) ->
                 "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => strs(&["0", "1", "100"]),
                 "f32" | "f64" => strs(&["0.0", "1.5", "-2.5"]),
                 "&str" | "&'staticstr" => strs(&["\"\"", "\"a\"", "\"SAVE10\"", "\"a:b:c\""]),
+                "String" => strs(&[
+                    "String::new()",
+                    "\"a\".to_string()",
+                    "\"SAVE10\".to_string()",
+                    "\"a:b:c\".to_string()",
+                ]),
                 "bool" => strs(&["false", "true"]),
                 "char" => strs(&["'a'", "' '"]),
                 t if t.starts_with("&[") => strs(&["&[]"]),
@@ -677,7 +767,7 @@ fn values_for(language: Language, name: &str, ty: Option<&str>, source: &str) ->
     }
 }
 
-enum Kind {
+pub(crate) enum Kind {
     Int,
     Float,
     Str,
@@ -773,7 +863,7 @@ fn string_union(ty: &str) -> Vec<String> {
     }
 }
 
-fn kind_from_name(name: &str) -> Kind {
+pub(crate) fn kind_from_name(name: &str) -> Kind {
     let n = name.to_ascii_lowercase();
     let ends = |s: &[&str]| s.iter().any(|x| n == *x || n.ends_with(&format!("_{x}")));
     if n.starts_with("is_")

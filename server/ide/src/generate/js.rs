@@ -6,7 +6,8 @@ use std::path::Path;
 use syntax::{Framework, Language, TextRange};
 
 use super::{
-    Input, Outcome, RenderedTest, Run, RunnerCommand, ScratchFile, TestPlan, insert, relative_path,
+    ImportSource, Input, Outcome, RenderedTest, Run, RunnerCommand, ScratchFile, TestPlan, insert,
+    relative_path,
 };
 use crate::assists::FileEdit;
 
@@ -83,7 +84,12 @@ fn is_commonjs(plan: &TestPlan) -> bool {
 
 /// The specifier to import the source module from a file in `dir`.
 fn specifier(plan: &TestPlan, dir: &Path) -> String {
-    let rel = relative_path(dir, &plan.source_path);
+    file_specifier(plan, dir, &plan.source_path)
+}
+
+/// The specifier to import the module at `path` from a file in `dir`, in the project's style.
+fn file_specifier(plan: &TestPlan, dir: &Path, path: &Path) -> String {
+    let rel = relative_path(dir, path);
     let keep_extension = plan.language == Language::JavaScript && !is_commonjs(plan);
     if keep_extension {
         return rel;
@@ -95,6 +101,48 @@ fn specifier(plan: &TestPlan, dir: &Path) -> String {
             stem.to_owned()
         }
         _ => rel,
+    }
+}
+
+/// The names a test in `dir` imports, by specifier: first the source module's (the function and
+/// the classes of that module the inputs build), then the other modules the inputs need.
+fn import_groups<'a>(
+    plan: &TestPlan,
+    dir: &Path,
+    inputs: impl IntoIterator<Item = &'a Input>,
+) -> Vec<(String, Vec<String>)> {
+    let mut groups = vec![(specifier(plan, dir), vec![plan.import_name().to_owned()])];
+    for import in plan.input_imports(inputs) {
+        let ImportSource::File(path) = &import.from else {
+            continue;
+        };
+        let spec = file_specifier(plan, dir, path);
+        match groups.iter_mut().find(|(s, _)| *s == spec) {
+            Some((_, names)) => {
+                if !names.contains(&import.name) {
+                    names.push(import.name.clone());
+                }
+            }
+            None => groups.push((spec, vec![import.name.clone()])),
+        }
+    }
+    groups
+}
+
+/// The import lines of a new file for `groups`.
+fn import_lines(groups: &[(String, Vec<String>)], cjs: bool) -> String {
+    groups
+        .iter()
+        .map(|(spec, names)| import_line(spec, names, cjs))
+        .collect()
+}
+
+fn import_line(spec: &str, names: &[String], cjs: bool) -> String {
+    let names = names.join(", ");
+    if cjs {
+        format!("const {{ {names} }} = require({});\n", quote(spec))
+    } else {
+        format!("import {{ {names} }} from {};\n", quote(spec))
     }
 }
 
@@ -165,6 +213,18 @@ pub(crate) fn probe(plan: &TestPlan, tag: &str) -> Run {
     }
     if let Some(r) = &plan.receiver {
         s.push_str(&format!("const {{ {} }} = target;\n", r.type_name));
+    }
+    // The classes the inputs build (`target` only holds the function's module).
+    let groups = import_groups(plan, &dir, &plan.inputs);
+    for (spec, names) in &groups {
+        let names: Vec<String> = names
+            .iter()
+            .filter(|n| **n != plan.import_name())
+            .cloned()
+            .collect();
+        if !names.is_empty() {
+            s.push_str(&import_line(spec, &names, cjs));
+        }
     }
     s.push_str(PROBE_LITERAL);
     s.push_str("test(\"testlens probe\", async () => {\n  const out = [];\n  const cases = [\n");
@@ -301,17 +361,12 @@ pub(crate) fn render(
     let cjs = is_commonjs(plan);
     let target = &plan.target;
     let dir = target.path.parent().unwrap_or(Path::new("/"));
-    let spec = specifier(plan, dir);
-    let name = plan.import_name();
-    let import_line = if cjs {
-        format!("const {{ {name} }} = require({});\n", quote(&spec))
-    } else {
-        format!("import {{ {name} }} from {};\n", quote(&spec))
-    };
+    let inputs: Vec<&Input> = cases.iter().map(|(i, _)| *i).collect();
+    let groups = import_groups(plan, dir, inputs.iter().copied());
     let header = framework_header(plan, cjs);
     let mut edits = Vec::new();
     if target.exists {
-        edits.extend(import_edits(plan, &target.text, &spec, cjs));
+        edits.extend(import_edits(plan, &target.text, &groups, cjs));
         let text = &target.text;
         let sep = if text.is_empty() || text.ends_with("\n\n") {
             ""
@@ -323,15 +378,16 @@ pub(crate) fn render(
         edits.push(insert(text.len(), format!("{sep}{code}")));
     } else {
         let strict = if cjs { "\"use strict\";\n\n" } else { "" };
-        edits.push(insert(0, format!("{strict}{header}{import_line}\n{code}")));
+        let lines = import_lines(&groups, cjs);
+        edits.push(insert(0, format!("{strict}{header}{lines}\n{code}")));
     }
     let check_path = scratch_path(plan, tag);
-    let check_spec = specifier(plan, check_path.parent().unwrap_or(Path::new("/")));
-    let check_import = if cjs {
-        format!("const {{ {name} }} = require({});\n", quote(&check_spec))
-    } else {
-        format!("import {{ {name} }} from {};\n", quote(&check_spec))
-    };
+    let check_groups = import_groups(
+        plan,
+        check_path.parent().unwrap_or(Path::new("/")),
+        inputs.iter().copied(),
+    );
+    let check_import = import_lines(&check_groups, cjs);
     Ok(RenderedTest {
         edits: vec![FileEdit {
             path: target.path.clone(),
@@ -352,8 +408,12 @@ pub(crate) fn render(
 
 /// The import of the function (added to the existing import or require of the module, or a
 /// new one after the last import), and the framework's own imports where missing.
-fn import_edits(plan: &TestPlan, text: &str, spec: &str, cjs: bool) -> Vec<(TextRange, String)> {
-    let name = plan.import_name();
+fn import_edits(
+    plan: &TestPlan,
+    text: &str,
+    groups: &[(String, Vec<String>)],
+    cjs: bool,
+) -> Vec<(TextRange, String)> {
     let mut edits = Vec::new();
     let mut after_imports = 0usize;
     let mut offset = 0usize;
@@ -377,45 +437,48 @@ fn import_edits(plan: &TestPlan, text: &str, spec: &str, cjs: bool) -> Vec<(Text
             after_imports = offset;
         }
     }
-    // The existing import of the module.
-    let mut imported = false;
-    for quote_char in ['"', '\''] {
-        let needle = format!("{quote_char}{spec}{quote_char}");
-        let needle_ext = format!("{quote_char}{spec}.");
-        let at = text.find(&needle).or_else(|| {
-            text.find(&needle_ext)
-                .filter(|_| !spec.ends_with(".js") && !spec.ends_with(".ts"))
-        });
-        let Some(at) = at else { continue };
-        // The braces before the specifier: `import { a } from "x"` / `const { a } = require("x")`.
-        let before = &text[..at];
-        let Some(close) = before.rfind('}') else {
-            continue;
-        };
-        let Some(open) = before[..close].rfind('{') else {
-            continue;
-        };
-        let between = &text[close + 1..at];
-        if !(between.contains("from") || between.contains("require")) {
-            continue;
+    for (spec, names) in groups {
+        // The existing import of the module.
+        let mut imported = false;
+        for quote_char in ['"', '\''] {
+            let needle = format!("{quote_char}{spec}{quote_char}");
+            let needle_ext = format!("{quote_char}{spec}.");
+            let at = text.find(&needle).or_else(|| {
+                text.find(&needle_ext)
+                    .filter(|_| !spec.ends_with(".js") && !spec.ends_with(".ts"))
+            });
+            let Some(at) = at else { continue };
+            // The braces before the specifier: `import { a } from "x"` / `const { a } = require("x")`.
+            let before = &text[..at];
+            let Some(close) = before.rfind('}') else {
+                continue;
+            };
+            let Some(open) = before[..close].rfind('{') else {
+                continue;
+            };
+            let between = &text[close + 1..at];
+            if !(between.contains("from") || between.contains("require")) {
+                continue;
+            }
+            imported = true;
+            let inside = &text[open + 1..close];
+            let missing: Vec<&str> = names
+                .iter()
+                .filter(|name| {
+                    !inside
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                        .any(|w| w == name.as_str())
+                })
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                edits.push(add_to_braces(text, open, close, &missing.join(", ")));
+            }
+            break;
         }
-        imported = true;
-        let inside = &text[open + 1..close];
-        let present = inside
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-            .any(|w| w == name);
-        if !present {
-            edits.push(add_to_braces(text, open, close, name));
+        if !imported {
+            edits.push(insert(after_imports, import_line(spec, names, cjs)));
         }
-        break;
-    }
-    if !imported {
-        let line = if cjs {
-            format!("const {{ {name} }} = require({});\n", quote(spec))
-        } else {
-            format!("import {{ {name} }} from {};\n", quote(spec))
-        };
-        edits.push(insert(after_imports, line));
     }
     match plan.framework {
         Framework::Vitest => {

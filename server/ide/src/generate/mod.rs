@@ -17,6 +17,7 @@ mod place;
 mod python;
 mod receiver;
 mod rust;
+mod shapes;
 #[cfg(test)]
 mod tests;
 
@@ -116,6 +117,37 @@ pub struct Input {
     pub origin: InputOrigin,
     /// The result an example states; `None` until observed.
     pub stated: Option<Outcome>,
+    /// Names the arguments' code uses that the test must import (a Python class, `types`'s
+    /// `SimpleNamespace`, a JavaScript class), without repeats.
+    pub imports: Vec<Import>,
+}
+
+/// A name the code of an input needs, and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Import {
+    pub name: String,
+    pub from: ImportSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ImportSource {
+    /// A module by its name: Python `shop.cart`, `types`.
+    Module(String),
+    /// A source file, imported by its path relative to the test (JavaScript, TypeScript).
+    File(Arc<Path>),
+}
+
+impl TestPlan {
+    /// Every import the inputs need, without repeats, in a stable order.
+    pub fn input_imports<'a>(&self, inputs: impl IntoIterator<Item = &'a Input>) -> Vec<Import> {
+        let mut out: Vec<Import> = inputs
+            .into_iter()
+            .flat_map(|i| i.imports.iter().cloned())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 /// What a call did, as code of the language.
@@ -525,8 +557,9 @@ fn build(
         return Err(Refusal::SyntaxErrors);
     }
     let text = file.text(db).to_string();
+    let shapes = shapes::Shapes::new(db, workspace, file, &text);
     let receiver = if function.kind == FunctionKind::Method {
-        Some(receiver::receiver(language, &text, model, function)?)
+        Some(receiver::receiver(&shapes, &text, model, function)?)
     } else {
         None
     };
@@ -616,11 +649,18 @@ fn build(
         &function.name,
         function.doc.as_deref(),
     ));
-    found.extend(inputs::type_inputs(language, &target_fn, &text));
+    let why_none = match inputs::type_inputs(&shapes, &target_fn, function) {
+        Ok(typed) => {
+            found.extend(typed);
+            None
+        }
+        Err(why) => why,
+    };
     let inputs = inputs::dedup(found);
     if inputs.is_empty() {
+        let why = why_none.map_or(String::new(), |w| format!(" ({w})"));
         return Err(Refusal::Unsupported(format!(
-            "no inputs for `{}`: no calls with literal arguments, no examples, and parameter types that give no values",
+            "no inputs for `{}`: no calls with literal arguments, no examples, and parameter types that give no values{why}",
             function.name
         )));
     }

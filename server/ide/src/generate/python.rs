@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use syntax::Framework;
 
-use super::{Input, Outcome, RenderedTest, Run, RunnerCommand, ScratchFile, TestPlan, insert};
+use super::{
+    ImportSource, Input, Outcome, RenderedTest, Run, RunnerCommand, ScratchFile, TestPlan, insert,
+};
 use crate::assists::FileEdit;
 
 /// The directory the module's dotted name is relative to (`/p` for `/p/shop/pricing.py` as
@@ -39,16 +41,27 @@ pub(crate) fn probe(plan: &TestPlan, tag: &str) -> Run {
     match &plan.receiver {
         // A method: called on a value of its class, built as the test builds it.
         Some(r) => s.push_str(&format!(
-            "from {} import {}\n\n",
+            "from {} import {}\n",
             module_path(plan),
             r.type_name
         )),
         None => s.push_str(&format!(
-            "from {} import {} as _target\n\n",
+            "from {} import {} as _target\n",
             module_path(plan),
             plan.function.name
         )),
     }
+    for (module, names) in import_groups(plan, &plan.inputs, &[]) {
+        let names: Vec<&String> = names
+            .iter()
+            .filter(|n| **n != plan.import_name() || module != module_path(plan))
+            .collect();
+        if !names.is_empty() {
+            let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+            s.push_str(&format!("from {module} import {}\n", names.join(", ")));
+        }
+    }
+    s.push('\n');
     for (i, input) in plan.inputs.iter().enumerate() {
         let callee = if plan.receiver.is_some() {
             plan.callee()
@@ -210,11 +223,7 @@ pub(crate) fn render(
     } else {
         format!("def {}():\n{body}", plan.test_name)
     };
-    let mut names = vec![plan.import_name().to_owned()];
-    names.extend(extra_imports);
-    names.sort();
-    names.dedup();
-    let module = module_path(plan);
+    let groups = import_groups(plan, cases.iter().map(|(i, _)| *i), &extra_imports);
     let framework_import = if unittest {
         Some("unittest")
     } else if uses_pytest {
@@ -227,12 +236,7 @@ pub(crate) fn render(
     let target = &plan.target;
     let mut edits = Vec::new();
     if target.exists {
-        edits.extend(import_edits(
-            &target.text,
-            &module,
-            &names,
-            framework_import,
-        ));
+        edits.extend(import_edits(&target.text, &groups, framework_import));
         let text = &target.text;
         let sep = if text.is_empty() || text.ends_with("\n\n\n") {
             ""
@@ -245,10 +249,7 @@ pub(crate) fn render(
         };
         edits.push(insert(text.len(), format!("{sep}{code}")));
     } else {
-        edits.push(insert(
-            0,
-            standalone(&module, &names, framework_import, &code),
-        ));
+        edits.push(insert(0, standalone(&groups, framework_import, &code)));
     }
 
     // The standalone copy, beside the target so that the same conftest applies.
@@ -288,7 +289,7 @@ pub(crate) fn render(
         check: Run {
             files: vec![ScratchFile {
                 path: check_path,
-                text: standalone(&module, &names, framework_import, &code),
+                text: standalone(&groups, framework_import, &code),
             }],
             command,
         },
@@ -297,36 +298,75 @@ pub(crate) fn render(
     })
 }
 
-fn standalone(module: &str, names: &[String], framework: Option<&str>, code: &str) -> String {
+/// The names the test imports, by module: first the function's module (the function, the
+/// module's own exceptions and records), then the other modules the inputs need, by name.
+fn import_groups<'a>(
+    plan: &TestPlan,
+    inputs: impl IntoIterator<Item = &'a Input>,
+    extra: &[String],
+) -> Vec<(String, Vec<String>)> {
+    let module = module_path(plan);
+    let mut own = vec![plan.import_name().to_owned()];
+    own.extend(extra.iter().cloned());
+    let mut others: Vec<(String, Vec<String>)> = Vec::new();
+    for import in plan.input_imports(inputs) {
+        let ImportSource::Module(from) = &import.from else {
+            continue;
+        };
+        if *from == module {
+            own.push(import.name.clone());
+            continue;
+        }
+        match others.iter_mut().find(|(m, _)| m == from) {
+            Some((_, names)) => names.push(import.name.clone()),
+            None => others.push((from.clone(), vec![import.name.clone()])),
+        }
+    }
+    own.sort();
+    own.dedup();
+    let mut groups = vec![(module, own)];
+    for (m, mut names) in others {
+        names.sort();
+        names.dedup();
+        groups.push((m, names));
+    }
+    groups
+}
+
+fn standalone(groups: &[(String, Vec<String>)], framework: Option<&str>, code: &str) -> String {
     let mut s = String::new();
     if let Some(f) = framework {
         s.push_str(&format!("import {f}\n\n"));
     }
-    s.push_str(&format!(
-        "from {module} import {}\n\n\n{code}",
-        names.join(", ")
-    ));
+    for (module, names) in groups {
+        s.push_str(&format!("from {module} import {}\n", names.join(", ")));
+    }
+    s.push_str(&format!("\n\n{code}"));
     s
 }
 
-/// Adds `names` to the file's `from module import ...` (or a new import line after the last
-/// top-level import), and `import framework` where missing.
+/// Adds each group's names to the file's `from module import ...` (or a new import line after
+/// the last top-level import), and `import framework` where missing. A name the file already
+/// imports (from any module) is not imported again.
 fn import_edits(
     text: &str,
-    module: &str,
-    names: &[String],
+    groups: &[(String, Vec<String>)],
     framework: Option<&str>,
 ) -> Vec<(syntax::TextRange, String)> {
     let mut edits = Vec::new();
     let mut offset = 0usize;
     let mut last_import_end: Option<usize> = None;
-    let mut from_line: Option<(usize, &str)> = None;
+    // Each top-level import statement: its start, its first line, and its whole text.
+    let mut statements: Vec<(usize, &str, String)> = Vec::new();
     let mut has_framework = framework.is_none();
     let mut in_parens = false;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         if in_parens {
+            if let Some((_, _, whole)) = statements.last_mut() {
+                whole.push_str(line);
+            }
             if line.contains(')') {
                 in_parens = false;
                 last_import_end = Some(offset);
@@ -334,17 +374,12 @@ fn import_edits(
             continue;
         }
         if line.starts_with("import ") || line.starts_with("from ") {
+            statements.push((start, line, line.to_owned()));
             if line.contains('(') && !line.contains(')') {
                 in_parens = true;
-                if line.starts_with(&format!("from {module} import")) {
-                    from_line = Some((start, line));
-                }
                 continue;
             }
             last_import_end = Some(offset);
-            if line.starts_with(&format!("from {module} import ")) {
-                from_line = Some((start, line));
-            }
             if let Some(f) = framework
                 && (line.trim_end() == format!("import {f}")
                     || line.starts_with(&format!("import {f},"))
@@ -354,37 +389,40 @@ fn import_edits(
             }
         }
     }
-    match from_line {
-        Some((start, line)) => {
-            let after = &line[line.find(" import ").map_or(0, |i| i + 8)..];
-            let have: Vec<&str> = after
-                .split(|c: char| c == ',' || c == '(' || c == ')' || c.is_whitespace())
-                .filter(|w| !w.is_empty())
-                .collect();
-            let missing: Vec<&String> = names
-                .iter()
-                .filter(|n| !have.contains(&n.as_str()))
-                .collect();
-            if !missing.is_empty() {
-                let add: String = missing.iter().map(|n| format!(", {n}")).collect();
+    let bound: Vec<String> = statements
+        .iter()
+        .flat_map(|(_, _, whole)| bound_names(whole))
+        .collect();
+    for (module, names) in groups {
+        let missing: Vec<&String> = names.iter().filter(|n| !bound.contains(n)).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let from_line = statements
+            .iter()
+            .find(|(_, line, _)| line.starts_with(&format!("from {module} import")));
+        match from_line {
+            Some((start, line, _)) => {
                 if line.contains('(') {
                     // `from m import (` ... `)`: after the opening parenthesis.
                     let at = start + line.find('(').unwrap_or(0) + 1;
                     let add: String = missing.iter().map(|n| format!("{n}, ")).collect();
                     edits.push(insert(at, add));
                 } else {
+                    let add: String = missing.iter().map(|n| format!(", {n}")).collect();
                     let body = line.trim_end_matches(['\n', '\r']);
                     let body = body.split('#').next().unwrap_or(body).trim_end();
                     edits.push(insert(start + body.len(), add));
                 }
             }
-        }
-        None => {
-            let at = last_import_end.unwrap_or_else(|| after_docstring(text));
-            edits.push(insert(
-                at,
-                format!("from {module} import {}\n", names.join(", ")),
-            ));
+            None => {
+                let at = last_import_end.unwrap_or_else(|| after_docstring(text));
+                let names: Vec<&str> = missing.iter().map(|n| n.as_str()).collect();
+                edits.push(insert(
+                    at,
+                    format!("from {module} import {}\n", names.join(", ")),
+                ));
+            }
         }
     }
     if !has_framework && let Some(f) = framework {
@@ -400,6 +438,32 @@ fn import_edits(
         edits.push(insert(at, format!("import {f}\n")));
     }
     edits
+}
+
+/// The names an import statement binds: `from m import a, b as c` binds `a` and `c`,
+/// `import x.y` binds `x`.
+fn bound_names(statement: &str) -> Vec<String> {
+    let code: String = statement
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (list, dotted) = match code.split_once(" import ") {
+        Some((head, list)) if head.trim_start().starts_with("from ") => (list, false),
+        _ => match code.trim_start().strip_prefix("import ") {
+            Some(list) => (list, true),
+            None => return Vec::new(),
+        },
+    };
+    list.split(',')
+        .map(|item| item.trim().trim_matches(['(', ')', '\\']).trim())
+        .filter(|item| !item.is_empty())
+        .map(|item| match item.split_once(" as ") {
+            Some((_, alias)) => alias.trim().to_owned(),
+            None if dotted => item.split('.').next().unwrap_or(item).to_owned(),
+            None => item.to_owned(),
+        })
+        .collect()
 }
 
 /// The offset after a module docstring (and the blank line after it), or 0.

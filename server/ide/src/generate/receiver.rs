@@ -5,6 +5,7 @@
 use syntax::{FileModel, Function, Language, TextRange};
 
 use super::inputs;
+use super::shapes::Shapes;
 use super::{Refusal, TargetFunction};
 
 /// What a method is called on.
@@ -38,11 +39,12 @@ fn unsupported(why: String) -> Refusal {
 
 /// The receiver of `function`, a method of `model`'s file, or why a test cannot call it.
 pub(crate) fn receiver(
-    language: Language,
+    shapes: &Shapes,
     text: &str,
     model: &FileModel,
     function: &Function,
 ) -> Result<Receiver, Refusal> {
+    let language = shapes.language();
     let sep = if language == Language::Rust {
         "::"
     } else {
@@ -92,7 +94,7 @@ pub(crate) fn receiver(
                     construct: None,
                 });
             }
-            let construct = construct_with(language, text, model, &type_name, "__init__")?;
+            let construct = construct_with(shapes, text, model, &type_name, "__init__")?;
             Ok(Receiver {
                 construct: Some(format!("{type_name}({construct})")),
                 type_name,
@@ -105,7 +107,7 @@ pub(crate) fn receiver(
                     construct: None,
                 });
             }
-            let construct = construct_with(language, text, model, &type_name, "constructor")?;
+            let construct = construct_with(shapes, text, model, &type_name, "constructor")?;
             Ok(Receiver {
                 construct: Some(format!("new {type_name}({construct})")),
                 type_name,
@@ -160,7 +162,7 @@ pub(crate) fn receiver(
                     "no constructor of `{type_name}` (an associated function returning it) to call `{name}` on"
                 )));
             };
-            let args = first_values(language, text, ctor).ok_or_else(|| {
+            let args = first_values(shapes, ctor).ok_or_else(|| {
                 unsupported(format!(
                     "no values for the parameters of `{type_name}::{}`, to make a `{type_name}` to call `{name}` on",
                     ctor.name
@@ -177,12 +179,13 @@ pub(crate) fn receiver(
 /// The arguments for the type's constructor method `ctor` (`__init__`, `constructor`), or none
 /// where it has no constructor of its own.
 fn construct_with(
-    language: Language,
+    shapes: &Shapes,
     text: &str,
     model: &FileModel,
     type_name: &str,
     ctor: &str,
 ) -> Result<String, Refusal> {
+    let language = shapes.language();
     let sep = if language == Language::Rust {
         "::"
     } else {
@@ -200,7 +203,7 @@ fn construct_with(
         }
         return Ok(String::new());
     };
-    first_values(language, text, init).ok_or_else(|| {
+    first_values(shapes, init).ok_or_else(|| {
         unsupported(format!(
             "no values for the parameters of `{type_name}`'s constructor, to make one to call its methods on"
         ))
@@ -209,7 +212,7 @@ fn construct_with(
 
 /// The first value of each parameter of `f` (without `self`), joined as arguments; `None` if a
 /// parameter has none.
-fn first_values(language: Language, text: &str, f: &Function) -> Option<String> {
+fn first_values(shapes: &Shapes, f: &Function) -> Option<String> {
     let target = TargetFunction {
         name: f.name.clone(),
         params: f
@@ -225,6 +228,7 @@ fn first_values(language: Language, text: &str, f: &Function) -> Option<String> 
                     .trim_start_matches("readonly ")
                     .to_owned(),
                 ty: p.ty.clone(),
+                default: p.default.clone(),
             })
             .collect(),
         defaulted: Vec::new(),
@@ -235,7 +239,7 @@ fn first_values(language: Language, text: &str, f: &Function) -> Option<String> 
     if target.params.is_empty() {
         return Some(String::new());
     }
-    let inputs = inputs::type_inputs(language, &target, text);
+    let inputs = inputs::type_inputs(shapes, &target, f).ok()?;
     inputs.first().map(|i| i.args.join(", "))
 }
 

@@ -465,8 +465,9 @@ describe("pricing", () => {
     let args: Vec<String> = plan.inputs.iter().map(|i| i.args.join(", ")).collect();
     assert_eq!(
         args,
-        ["\"guest\"", "\"gold\""],
-        "the default parameter is left out"
+        ["\"guest\"", "\"gold\"", "\"guest\", true"],
+        "the union's members, and the defaulted parameter through the values of its default's \
+         type (left out where it is its default)"
     );
     let (text, r) = rendered(
         &plan,
@@ -476,6 +477,7 @@ describe("pricing", () => {
                 kind: "Error".into(),
                 message: Some("no \"gold\"".into()),
             }),
+            None,
         ],
     );
     assert!(text.starts_with("import { describe, expect, it, test } from \"vitest\";\nimport { lineTotal, ship } from \"./pricing\";\n"), "{text}");
@@ -848,6 +850,564 @@ fn rust_values_naming_crate_types_import_them_in_tests_files() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Objects: records declared in the workspace, and shapes read from untyped parameters.
+
+/// Each input's arguments, joined.
+fn args_of(plan: &TestPlan) -> Vec<String> {
+    plan.inputs.iter().map(|i| i.args.join(", ")).collect()
+}
+
+fn refusal(fixture: &str) -> String {
+    let (host, path, offset) = load(fixture);
+    let config = GenerateConfig {
+        call_sites: true,
+        ..GenerateConfig::default()
+    };
+    match plan_of(&host.analysis(), &path, offset, &config) {
+        Err(Refusal::Unsupported(why)) => why,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+const TS_SHOP: &str = r#"
+//- /src/pricing.ts
+export interface Item {
+  name: string;
+  priceCents: number;
+  qty: number;
+}
+
+export function line$0Total(item: Item): number {
+  return item.priceCents * item.qty;
+}
+//- /src/pricing.test.ts
+import { expect, test } from "vitest";
+import { type Item } from "./pricing";
+
+test("other", () => {});
+"#;
+
+#[test]
+fn typescript_interface_parameter_gets_object_literals_from_a_non_trivial_base_one_field_at_a_time()
+{
+    let plan = plan(TS_SHOP);
+    assert_eq!(
+        args_of(&plan),
+        [
+            "{ name: \"a\", priceCents: 1, qty: 1 }",
+            "{ name: \"\", priceCents: 1, qty: 1 }",
+            "{ name: \"a\", priceCents: 0, qty: 1 }",
+            "{ name: \"a\", priceCents: 1, qty: 0 }",
+            "{ name: \"SAVE10\", priceCents: 1, qty: 1 }",
+            "{ name: \"a\", priceCents: -1, qty: 1 }",
+            "{ name: \"a\", priceCents: 1, qty: -1 }",
+            "{ name: \"a:b:c\", priceCents: 1, qty: 1 }",
+            "{ name: \"a\", priceCents: 100, qty: 1 }",
+            "{ name: \"a\", priceCents: 1, qty: 100 }",
+        ],
+        "a base of non-trivial values, then each field through its other values, ten at most"
+    );
+    assert!(
+        plan.inputs.iter().all(|i| i.imports.is_empty()),
+        "an object literal needs no import"
+    );
+}
+
+#[test]
+fn typescript_record_is_found_in_the_imported_module_and_lists_of_it_get_none_one_and_two() {
+    let plan = plan(
+        r#"
+//- /src/pricing.ts
+export interface Item {
+  name?: string;
+  qty: number;
+}
+//- /src/other/item.ts
+export interface Item {
+  label: string;
+}
+//- /src/cart.ts
+import { type Item } from "./pricing";
+
+export function cart$0Total(items: Item[], coupon: Item | undefined): number {
+  return items.length;
+}
+//- /src/cart.test.ts
+import { expect, test } from "vitest";
+
+test("other", () => {});
+"#,
+    );
+    assert_eq!(
+        args_of(&plan),
+        [
+            "[{ name: \"a\", qty: 1 }], { name: \"a\", qty: 1 }",
+            "[], { name: \"a\", qty: 1 }",
+            "[{ name: \"a\", qty: 1 }], undefined",
+            "[{ name: \"a\", qty: 1 }, { name: \"a:b:c\", qty: 100 }], { name: \"a\", qty: 1 }",
+            "[{ name: \"a\", qty: 1 }], { name: \"\", qty: 1 }",
+            "[{ name: \"a\", qty: 1 }], { name: \"a\", qty: 0 }",
+            "[{ name: \"a\", qty: 1 }], { name: \"SAVE10\", qty: 1 }",
+            "[{ name: \"a\", qty: 1 }], { name: \"a\", qty: -1 }",
+            "[{ name: \"a\", qty: 1 }], { name: \"a:b:c\", qty: 1 }",
+            "[{ name: \"a\", qty: 1 }], { name: \"a\", qty: 100 }",
+        ],
+        "the Item of ./pricing (imported), not the one of ./other/item; one element, none, two; \
+         the optional one's base, `undefined`, then one field at a time"
+    );
+}
+
+#[test]
+fn typescript_class_parameter_is_built_with_new_and_imported_in_test_check_and_probe() {
+    let plan = plan(
+        r#"
+//- /src/money.ts
+export class Money {
+  constructor(public cents: number, public currency = "EUR") {}
+}
+//- /src/pricing.ts
+import { Money } from "./money";
+
+export function dou$0ble(m: Money): number {
+  return m.cents * 2;
+}
+//- /src/pricing.test.ts
+import { expect, test } from "vitest";
+import { other } from "./pricing";
+
+test("other", () => expect(other()).toBe(1));
+"#,
+    );
+    assert_eq!(
+        args_of(&plan),
+        [
+            "new Money(1)",
+            "new Money(0)",
+            "new Money(-1)",
+            "new Money(100)"
+        ],
+        "the constructor's parameters, the defaulted one left out"
+    );
+    let money = Import {
+        name: "Money".to_owned(),
+        from: ImportSource::File(Arc::from(Path::new("/w/src/money.ts"))),
+    };
+    assert_eq!(plan.inputs[0].imports, [money]);
+    let (text, r) = rendered(&plan, &vec![value("2"); plan.inputs.len()]);
+    assert!(
+        text.starts_with("import { expect, test } from \"vitest\";\nimport { other, double } from \"./pricing\";\nimport { Money } from \"./money\";\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  expect(double(new Money(1))).toBe(2);\n"),
+        "{text}"
+    );
+    assert!(
+        r.check.files[0].text.contains(
+            "import { double } from \"./pricing\";\nimport { Money } from \"./money\";\n"
+        ),
+        "{}",
+        r.check.files[0].text
+    );
+    let probe = plan.probe("p");
+    assert!(
+        probe.files[0].text.contains(
+            "import * as target from \"./pricing\";\nimport { Money } from \"./money\";\n"
+        ),
+        "{}",
+        probe.files[0].text
+    );
+}
+
+#[test]
+fn typescript_class_that_is_not_exported_is_refused_with_the_reason() {
+    let why = refusal(
+        r#"
+//- /src/pricing.ts
+class Secret {
+  constructor(public key: string) {}
+}
+
+export function re$0veal(s: Secret): string {
+  return s.key;
+}
+//- /src/pricing.test.ts
+import { expect, test } from "vitest";
+
+test("other", () => {});
+"#,
+    );
+    assert!(
+        why.contains("`s: Secret`: `Secret` is not exported from /w/src/pricing.ts"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_parameter_whose_default_is_a_literal_takes_the_values_of_its_type_default_first() {
+    let plan = plan(
+        r#"
+//- /shop/ship.py
+def ship$0(weight: int, express=False, greeting="x", rate=0.5, hook=make_hook()):
+    return weight
+//- /tests/test_ship.py
+def test_other():
+    assert True
+"#,
+    );
+    let args = args_of(&plan);
+    assert_eq!(
+        args[..5],
+        [
+            "0",
+            "1",
+            "0, True",
+            "0, False, \"\"",
+            "0, False, \"x\", 0.0",
+        ],
+        "trailing arguments equal to their defaults are left out; `hook`'s default is no \
+         literal: it is always left out, as before"
+    );
+}
+
+#[test]
+fn javascript_untyped_parameters_take_the_shape_the_function_reads() {
+    let fixture = r#"
+//- /src/cart.js
+$0"use strict";
+const isFree = (item) => item.priceCents === 0 || item.qty === 0;
+
+function cartTotal(items) {
+  return items
+    .filter((i) => i.qty > 0 && i.priceCents > 0)
+    .reduce((sum, i) => sum + i.qty, 0);
+}
+
+module.exports = { isFree, cartTotal };
+//- /__tests__/cart.test.js
+const { other } = require("../src/cart");
+"#;
+    let config = GenerateConfig {
+        framework: Some(Framework::Jest),
+        call_sites: true,
+    };
+    let (host, path, _) = load(fixture);
+    let analysis = host.analysis();
+    let text = analysis
+        .file_text(analysis.file_id(&path).unwrap())
+        .to_string();
+    let at = |name: &str| text.find(name).unwrap() as TextSize;
+    let is_free = plan_of(&analysis, &path, at("isFree"), &config).unwrap();
+    assert_eq!(
+        args_of(&is_free),
+        [
+            "{ priceCents: 1, qty: 1 }",
+            "{ priceCents: 0, qty: 1 }",
+            "{ priceCents: 1, qty: 0 }",
+            "{ priceCents: -1, qty: 1 }",
+            "{ priceCents: 1, qty: -1 }",
+            "{ priceCents: 100, qty: 1 }",
+            "{ priceCents: 1, qty: 100 }",
+        ]
+    );
+    let total = plan_of(&analysis, &path, at("function cartTotal"), &config).unwrap();
+    assert_eq!(
+        args_of(&total),
+        [
+            "[{ qty: 1, priceCents: 1 }]",
+            "[]",
+            "[{ qty: 1, priceCents: 1 }, { qty: 100, priceCents: 100 }]",
+        ],
+        "the filter callback's parameter is an element: one element, none, two that differ"
+    );
+}
+
+const PY_CART: &str = r#"
+//- /shop/__init__.py
+//- /shop/cart.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Item:
+    name: str
+    price_cents: int
+    qty: int = 0
+
+
+class Cart:
+    def __init__(self):
+        self.items = []
+//- /shop/pricing.py
+def shipping$0(items, tier):
+    weight = 0
+    for item in items:
+        weight += item.qty
+    return weight if tier == "gold" else weight + 1
+//- /tests/test_pricing.py
+import pytest
+
+from shop.pricing import shipping
+
+
+def test_other():
+    assert True
+"#;
+
+#[test]
+fn python_untyped_list_uses_the_one_class_covering_what_is_read_and_imports_it() {
+    let plan = plan(PY_CART);
+    let args = args_of(&plan);
+    assert_eq!(
+        args[..3],
+        [
+            "[Item(name=\"a\", price_cents=1, qty=1)], \"\"",
+            "[], \"\"",
+            "[Item(name=\"a\", price_cents=1, qty=1)], \"a\"",
+        ]
+    );
+    assert!(
+        args.contains(
+            &"[Item(name=\"a\", price_cents=1, qty=1), Item(name=\"a:b:c\", price_cents=100, qty=100)], \"\""
+                .to_owned()
+        ),
+        "{args:?}"
+    );
+    let item = Import {
+        name: "Item".to_owned(),
+        from: ImportSource::Module("shop.cart".to_owned()),
+    };
+    assert_eq!(plan.inputs[0].imports, [item]);
+    assert!(plan.inputs[1].imports.is_empty(), "`[]` needs nothing");
+    let (text, r) = rendered(&plan, &vec![value("2"); plan.inputs.len()]);
+    assert!(
+        text.starts_with(
+            "import pytest\n\nfrom shop.pricing import shipping\nfrom shop.cart import Item\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        r.check.files[0].text.starts_with(
+            "from shop.pricing import shipping\nfrom shop.cart import Item\n\n\ndef test_shipping():\n"
+        ),
+        "{}",
+        r.check.files[0].text
+    );
+    let probe = plan.probe("p");
+    assert!(
+        probe.files[0]
+            .text
+            .contains("from shop.pricing import shipping as _target\nfrom shop.cart import Item\n"),
+        "{}",
+        probe.files[0].text
+    );
+    // A test file that already imports the class does not import it again.
+    let fixture = PY_CART.replace(
+        "from shop.pricing import shipping\n",
+        "from shop.cart import Item\nfrom shop.pricing import shipping\n",
+    );
+    let plan = self::plan(&fixture);
+    let (text, _) = rendered(&plan, &vec![value("2"); plan.inputs.len()]);
+    assert_eq!(text.matches("import Item").count(), 1, "{text}");
+}
+
+#[test]
+fn python_object_without_exactly_one_covering_class_is_a_simple_namespace() {
+    let fixture = PY_CART.replace(
+        "class Cart:\n    def __init__(self):",
+        "class Stock:\n    def __init__(self, qty):",
+    );
+    let plan = plan(&fixture);
+    assert_eq!(
+        args_of(&plan)[..3],
+        [
+            "[SimpleNamespace(qty=1)], \"\"",
+            "[], \"\"",
+            "[SimpleNamespace(qty=1)], \"a\"",
+        ],
+        "Item and Stock both have `qty`: neither is chosen"
+    );
+    let (text, _) = rendered(&plan, &vec![value("2"); plan.inputs.len()]);
+    assert!(
+        text.contains("from shop.pricing import shipping\nfrom types import SimpleNamespace\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn python_untyped_object_parameter_is_built_from_the_members_read_on_it() {
+    let plan = plan(
+        r#"
+//- /shop/stock.py
+class Stock:
+    def __init__(self, sku: str, qty: int, reserved: int = 0):
+        self.sku = sku
+        self.qty = qty
+
+
+def avail$0able(stock, reserve=False):
+    return stock.qty - (stock.reserved if reserve else 0)
+//- /tests/test_stock.py
+def test_other():
+    assert True
+"#,
+    );
+    let args = args_of(&plan);
+    assert_eq!(
+        args[..4],
+        [
+            "Stock(sku=\"a\", qty=1, reserved=1)",
+            "Stock(sku=\"\", qty=1, reserved=1)",
+            "Stock(sku=\"a\", qty=1, reserved=1), True",
+            "Stock(sku=\"a\", qty=0, reserved=1)",
+        ],
+        "`qty` and `reserved` are read: the one class whose `__init__` takes both, by keyword"
+    );
+    let (text, _) = rendered(&plan, &vec![value("1"); plan.inputs.len()]);
+    assert!(
+        text.contains("from shop.stock import Stock, available\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn python_typed_dataclass_named_tuple_and_optional_parameters() {
+    let plan = plan(
+        r#"
+//- /shop/geo.py
+from typing import NamedTuple, Optional
+
+
+class Point(NamedTuple):
+    x: int
+    y: float
+
+
+def dist$0(p: Optional[Point], scale: float = 1.0) -> float:
+    return p.x if p else 0
+//- /tests/test_geo.py
+def test_other():
+    assert True
+"#,
+    );
+    assert_eq!(
+        args_of(&plan),
+        [
+            "Point(x=1, y=1.5), 0.0",
+            "None, 0.0",
+            "Point(x=1, y=1.5), 1.5",
+            "Point(x=0, y=1.5), 0.0",
+            "Point(x=1, y=1.5), -2.5",
+            "Point(x=1, y=0.0), 0.0",
+            "Point(x=-1, y=1.5), 0.0",
+            "Point(x=1, y=-2.5), 0.0",
+            "Point(x=100, y=1.5), 0.0",
+        ],
+        "the base, None, then one field at a time; parameters take turns"
+    );
+    let (text, _) = rendered(&plan, &vec![value("1"); plan.inputs.len()]);
+    assert!(
+        text.contains("from shop.geo import Point, dist\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn python_record_whose_field_has_no_value_is_refused_with_the_reason() {
+    let why = refusal(
+        r#"
+//- /shop/cart.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Item:
+    name: str
+    maker: Factory
+
+
+def la$0bel(item: Item) -> str:
+    return item.name
+//- /tests/test_cart.py
+def test_other():
+    assert True
+"#,
+    );
+    assert!(
+        why.ends_with("(`item: Item`: no value for the field `Item.maker: Factory`)"),
+        "{why}"
+    );
+}
+
+#[test]
+fn go_struct_from_another_file_of_the_package_and_slices_of_it() {
+    let plan = plan(
+        r#"
+//- /shop/cart.go
+package shop
+
+type Item struct {
+	Name       string
+	PriceCents int64
+	Qty        int
+}
+//- /other/item.go
+package other
+
+type Item struct {
+	Label string
+}
+//- /shop/pricing.go
+package shop
+
+func Cart$0Total(items []Item, best *Item) int64 {
+	return 0
+}
+"#,
+    );
+    let args = args_of(&plan);
+    assert_eq!(
+        args[..4],
+        [
+            "[]Item{Item{Name: \"a\", PriceCents: 1, Qty: 1}}, &Item{Name: \"a\", PriceCents: 1, Qty: 1}",
+            "nil, &Item{Name: \"a\", PriceCents: 1, Qty: 1}",
+            "[]Item{Item{Name: \"a\", PriceCents: 1, Qty: 1}}, nil",
+            "[]Item{Item{Name: \"a\", PriceCents: 1, Qty: 1}, Item{Name: \"a:b:c\", PriceCents: 100, Qty: 100}}, &Item{Name: \"a\", PriceCents: 1, Qty: 1}",
+        ],
+        "the package's Item (cart.go), not other's; a pointer is nil second"
+    );
+    assert_eq!(args.len(), 10);
+    // Declared in the function's own file, too.
+    let plan_here = self::plan(
+        r#"
+//- /shop/cart.go
+package shop
+
+type Item struct {
+	Qty int
+}
+
+func Cart$0Total(items []Item) int {
+	return 0
+}
+"#,
+    );
+    assert_eq!(
+        args_of(&plan_here),
+        [
+            "[]Item{Item{Qty: 1}}",
+            "nil",
+            "[]Item{Item{Qty: 1}, Item{Qty: 100}}"
+        ]
+    );
+    let (text, _) = rendered(&plan, &vec![value("1"); plan.inputs.len()]);
+    assert!(
+        text.contains("\t\t{name: \"[]Item{Item{a,1,1}},&Item{a,1,1}\", items: []Item{Item{Name: \"a\", PriceCents: 1, Qty: 1}}, best: &Item{Name: \"a\", PriceCents: 1, Qty: 1}, want: 1},\n"),
+        "case names leave out field names, quotes and spaces: {text}"
+    );
+}
+
 #[test]
 fn rust_values_without_a_literal_form_are_compared_by_their_debug_text() {
     let plan = plan(
@@ -867,5 +1427,98 @@ fn rust_values_without_a_literal_form_are_compared_by_their_debug_text() {
             "        assert_eq!(format!(\"{:?}\", make(0)), r#\"Item { name: \"0\" }\"#);\n"
         ),
         "{text}"
+    );
+}
+
+#[test]
+fn go_struct_of_another_package_gives_no_inputs() {
+    let why = refusal(
+        r#"
+//- /other/item.go
+package other
+
+type Item struct {
+	Label string
+}
+//- /shop/pricing.go
+package shop
+
+import "example.com/other"
+
+func La$0bel(it other.Item) string {
+	return it.Label
+}
+"#,
+    );
+    assert!(why.starts_with("no inputs for `Label`"), "{why}");
+}
+
+#[test]
+fn rust_struct_literal_in_its_own_file_new_outside_it_and_refusal_without_a_public_new() {
+    // In the defining file, the test module sees private fields: a literal.
+    let plan = plan(
+        r#"
+//- /src/lib.rs
+pub struct Item {
+    name: String,
+    qty: u32,
+}
+
+pub fn to$0tal(items: &[Item], best: Option<&Item>) -> u32 {
+    0
+}
+"#,
+    );
+    let args = args_of(&plan);
+    assert_eq!(
+        args[..3],
+        [
+            "&[Item { name: \"a\".to_string(), qty: 1 }], Some(&Item { name: \"a\".to_string(), qty: 1 })",
+            "&[], Some(&Item { name: \"a\".to_string(), qty: 1 })",
+            "&[Item { name: \"a\".to_string(), qty: 1 }], None",
+        ]
+    );
+    assert!(
+        args.contains(&"&[Item { name: \"a\".to_string(), qty: 1 }, Item { name: \"a:b:c\".to_string(), qty: 100 }], Some(&Item { name: \"a\".to_string(), qty: 1 })".to_owned()),
+        "{args:?}"
+    );
+    // Outside it, private fields need the public constructor.
+    let model = r#"
+//- /src/model.rs
+pub struct Item {
+    pub name: String,
+    qty: u32,
+}
+
+impl Item {
+    pub fn new(name: &str, qty: u32) -> Self {
+        Item { name: name.to_owned(), qty }
+    }
+}
+//- /src/lib.rs
+mod model;
+use model::Item;
+
+pub fn to$0tal(item: &Item) -> u32 {
+    0
+}
+"#;
+    let plan = self::plan(model);
+    assert_eq!(
+        args_of(&plan),
+        [
+            "&Item::new(\"a\", 1)",
+            "&Item::new(\"\", 1)",
+            "&Item::new(\"a\", 0)",
+            "&Item::new(\"SAVE10\", 1)",
+            "&Item::new(\"a\", 100)",
+            "&Item::new(\"a:b:c\", 1)",
+        ]
+    );
+    // Without a public one, nothing can build it, and the refusal says why.
+    let why = refusal(&model.replace("pub fn new", "fn new"));
+    assert!(
+        why.ends_with("(`item: &Item`: `Item` is declared in /w/src/model.rs with private fields (qty) and has no public `new`)"),
+        "{why}"
     );
 }
