@@ -821,3 +821,254 @@ fn python_untyped_list_of_items_recorded_test_imports_the_dataclass_and_passes_u
     );
     assert!(out.contains("passed"), "{out}");
 }
+
+// Recording assertions into a test that asserts nothing (the `no-assertion` quick fix): the
+// test's own calls are run through the project's runner, their results written as assertions,
+// and the healed test passes under the real runner, and fails once the function changes.
+
+/// Appends `test` to `test_file` of a copy of the fixture, asks for the fix on the test named
+/// at `name`, runs its command, applies the edit and returns the project and the healed text.
+fn record_assertions_and_apply(
+    language: &str,
+    test_file: &str,
+    test: &str,
+    name: &str,
+) -> (tempfile::TempDir, String) {
+    let dir = project(language);
+    let path = dir.path().join(test_file);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    if let Some(at) = test.strip_prefix("INSIDE:") {
+        // Rust: into the file's test module, before its closing brace.
+        let close = text.trim_end().rfind('}').unwrap();
+        text.insert_str(close, at);
+    } else {
+        text.push_str(test);
+    }
+    std::fs::write(&path, &text).unwrap();
+    let py = python();
+    let env: Vec<(&str, &str)> = vec![("TESTLENS_PYTHON", py.to_str().unwrap())];
+    let mut server = Server::start_with_env(dir.path(), capabilities(), &env);
+    server.wait_for_index();
+    let actions: Vec<Value> = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri(&path) },
+                "range": { "start": position(&text, name, name.len() - 1), "end": position(&text, name, name.len() - 1) },
+                "context": { "diagnostics": [], "only": ["quickfix"] },
+            }),
+        )
+        .expect("codeAction")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let action = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Record assertions for")
+        })
+        .unwrap_or_else(|| panic!("{language}: no fix in {:?}", titles(&actions)));
+    assert!(action.get("disabled").is_none(), "{language}: {action}");
+    let command = &action["command"];
+    assert_eq!(command["command"], "testlens.recordAssertions");
+    let id = server.send_request(
+        "workspace/executeCommand",
+        json!({ "command": command["command"], "arguments": command["arguments"] }),
+    );
+    let response = server
+        .response_within(id, Duration::from_secs(240))
+        .unwrap();
+    assert_eq!(response["applied"], true, "{language}: {response}");
+    let edits = server.requests_seen("workspace/applyEdit");
+    assert_eq!(edits.len(), 1);
+    apply_workspace_edit(&edits[0]["params"]["edit"]);
+    let shown = server.notification("window/showMessage", |p| p["type"] == 3);
+    assert!(
+        shown["message"]
+            .as_str()
+            .unwrap()
+            .contains("recorded 2 assertions"),
+        "{shown}"
+    );
+    assert!(
+        scratch_files(dir.path()).is_empty(),
+        "{language}: scratch files left"
+    );
+    drop(server);
+    let text = std::fs::read_to_string(&path).unwrap();
+    (dir, text)
+}
+
+/// Runs `program args` in `dir`; whether it passed, and its output.
+fn run(dir: &Path, program: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("CI", "1")
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// The healed test passes, and fails once `source`'s `SAVE10` code is renamed (so it asserts
+/// what the function returns).
+fn passes_then_catches_a_change(dir: &Path, source: &str, program: &Path, args: &[&str]) {
+    let (ok, out) = run(dir, program, args);
+    assert!(ok, "the healed test fails:\n{out}");
+    let path = dir.join(source);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"SAVE10\"", "\"SAVE11\"", 1)).unwrap();
+    let (ok, out) = run(dir, program, args);
+    assert!(!ok, "the healed test passes on changed code:\n{out}");
+}
+
+#[test]
+fn python_test_without_assertions_gets_recorded_ones_that_pass_under_pytest() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_assertions_and_apply(
+        "python",
+        "tests/test_pricing.py",
+        "\n\ndef test_smoke():\n    discount_percent(\"SAVE10\")\n    header = receipt_header(\"Shop\")\n",
+        "def test_smoke",
+    );
+    assert!(
+        text.ends_with("def test_smoke():\n    assert discount_percent(\"SAVE10\") == 10\n    header = receipt_header(\"Shop\")\n    assert header == '🧾 Shop — 收据'\n"),
+        "{text}"
+    );
+    passes_then_catches_a_change(
+        dir.path(),
+        "shop/pricing.py",
+        &fixtures().join(".venv/bin/pytest"),
+        &["-q", "tests/test_pricing.py::test_smoke"],
+    );
+}
+
+#[test]
+fn typescript_and_javascript_tests_without_assertions_get_expect_calls_that_pass() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_assertions_and_apply(
+        "typescript",
+        "src/pricing.test.ts",
+        "\nit(\"smoke\", () => {\n  discountPercent(\"SAVE10\");\n  const header = receiptHeader(\"Shop\");\n});\n",
+        "it(\"smoke",
+    );
+    assert!(
+        text.ends_with("it(\"smoke\", () => {\n  expect(discountPercent(\"SAVE10\")).toBe(10);\n  const header = receiptHeader(\"Shop\");\n  expect(header).toBe(\"🧾 Shop — 收据\");\n});\n"),
+        "{text}"
+    );
+    passes_then_catches_a_change(
+        dir.path(),
+        "src/pricing.ts",
+        &dir.path().join("node_modules/.bin/vitest"),
+        &["run", "src/pricing.test.ts", "-t", "smoke"],
+    );
+
+    let (dir, text) = record_assertions_and_apply(
+        "javascript",
+        "__tests__/pricing.test.js",
+        "\ntest(\"smoke\", () => {\n  discountPercent(\"SAVE10\");\n  let header = receiptHeader(\"Shop\");\n});\n",
+        "test(\"smoke",
+    );
+    assert!(
+        text.contains("  expect(discountPercent(\"SAVE10\")).toBe(10);\n  let header = receiptHeader(\"Shop\");\n  expect(header).toBe(\"🧾 Shop — 收据\");\n"),
+        "{text}"
+    );
+    passes_then_catches_a_change(
+        dir.path(),
+        "src/pricing.js",
+        &dir.path().join("node_modules/.bin/jest"),
+        &["--ci", "__tests__/pricing.test.js", "-t", "smoke"],
+    );
+}
+
+#[test]
+fn go_test_without_assertions_gets_recorded_checks_that_pass_under_go_test() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_assertions_and_apply(
+        "go",
+        "pricing_test.go",
+        "\nfunc TestSmoke(t *testing.T) {\n\tDiscountPercent(\"SAVE10\")\n\theader := ReceiptHeader(\"Shop\")\n\t_ = header\n}\n",
+        "func TestSmoke",
+    );
+    assert!(
+        text.contains("\tif got := DiscountPercent(\"SAVE10\"); got != 10 {\n\t\tt.Errorf(\"DiscountPercent(\\\"SAVE10\\\") = %#v, want %#v\", got, 10)\n\t}\n\theader := ReceiptHeader(\"Shop\")\n\tif header != \"🧾 Shop — 收据\" {\n"),
+        "{text}"
+    );
+    passes_then_catches_a_change(
+        dir.path(),
+        "pricing.go",
+        Path::new("/usr/lib/go-1.23/bin/go"),
+        &["test", "-run", "^TestSmoke$", "."],
+    );
+}
+
+#[test]
+fn rust_test_without_assertions_gets_recorded_assert_eqs_that_pass_under_cargo_test() {
+    if !runner_tests() {
+        return;
+    }
+    let (dir, text) = record_assertions_and_apply(
+        "rust",
+        "src/lib.rs",
+        "INSIDE:\n    #[test]\n    fn smoke() {\n        discount_percent(\"SAVE10\");\n        let header = receipt_header(\"Shop\");\n    }\n",
+        "fn smoke",
+    );
+    assert!(
+        text.contains("    fn smoke() {\n        assert_eq!(discount_percent(\"SAVE10\"), 10);\n        let header = receipt_header(\"Shop\");\n        assert_eq!(header, "),
+        "{text}"
+    );
+    passes_then_catches_a_change(
+        dir.path(),
+        "src/lib.rs",
+        Path::new("cargo"),
+        &["test", "--lib", "tests::smoke"],
+    );
+}
+
+#[test]
+fn a_test_calling_nothing_recordable_gets_the_fix_disabled_with_the_reason() {
+    let dir = project("python");
+    let path = dir.path().join("tests/test_pricing.py");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n\ndef test_prints():\n    print(\"hi\")\n");
+    std::fs::write(&path, &text).unwrap();
+    let mut server = Server::start(dir.path(), capabilities());
+    server.wait_for_index();
+    let at = position(&text, "def test_prints", "def test_prints".len() - 1);
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri(&path) },
+                "range": { "start": at, "end": at },
+                "context": { "diagnostics": [], "only": ["quickfix"] },
+            }),
+        )
+        .expect("codeAction");
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Record assertions for `test_prints`")
+        .unwrap_or_else(|| panic!("{actions}"));
+    assert_eq!(
+        fix["disabled"]["reason"],
+        "`test_prints` calls no function of the workspace with literal arguments whose result could be recorded"
+    );
+    assert!(fix.get("command").is_none(), "{fix}");
+}

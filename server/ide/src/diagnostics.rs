@@ -183,7 +183,7 @@ pub(crate) fn smells(model: &FileModel, language: Language) -> Vec<Diagnostic> {
 
 /// A test that runs and checks nothing. Benchmarks, fuzz targets and examples check in other
 /// ways; skipped and todo tests do not run.
-fn asserts_nothing(test: &Test) -> bool {
+pub(crate) fn asserts_nothing(test: &Test) -> bool {
     matches!(test.kind, TestKind::Test | TestKind::Subtest)
         && test.has_body
         && test.assertions.is_empty()

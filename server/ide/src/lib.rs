@@ -37,7 +37,9 @@ pub use generate::{
     GenerateConfig, Input, InputOrigin, Outcome, PROBE_OUT_VAR, RECORD_COMMAND, Refusal,
     RenderedTest, Run, RunnerCommand, ScratchFile, TargetFunction, TestFile, TestPlan,
 };
-pub use heal::{RECORD_QUARANTINE, record_quarantine};
+pub use heal::{
+    AssertionPlan, CalleeCalls, RECORD_ASSERTIONS, RECORD_QUARANTINE, record_quarantine,
+};
 pub use history::{History, HistoryConfig};
 pub use hover::HoverResult;
 pub use inlay_hints::{COMPLEXITY_TOOLTIP, HintsShown, InlayHint, InlayHintKind};
@@ -540,6 +542,17 @@ impl Analysis {
         config: &GenerateConfig,
     ) -> Cancellable<Result<TestPlan, Refusal>> {
         self.with_db(|db| generate::plan_named(db, self.workspace, file, name, offset, config))
+    }
+
+    /// The plan recording assertions into the test named `name` (or the one at `offset`) of
+    /// `file`, a test that asserts nothing; `Err` with the reason where there is nothing to record.
+    pub fn assertion_plan(
+        &self,
+        file: FileId,
+        name: Option<&str>,
+        offset: TextSize,
+    ) -> Cancellable<Result<AssertionPlan, String>> {
+        self.with_db(|db| heal::assertion_plan(db, self.workspace, file, name, offset))
     }
 
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use ide::{Outcome, RenderedTest, Run, RunnerCommand, TestPlan};
+use ide::{AssertionPlan, FileEdit, Outcome, RenderedTest, Run, RunnerCommand, TestPlan};
 
 /// Where the runners are and how long they may take.
 #[derive(Clone, Debug)]
@@ -156,6 +156,31 @@ pub fn record(
     progress(&format!("checking the new test ({} cases)", test.cases));
     check(&test, config, cancel)?;
     Ok(Recorded { test, observed })
+}
+
+/// Records what a test that asserts nothing computes: each function it calls runs with the
+/// test's own arguments through the project's runner (as [`record`] does, with its checking run
+/// of a standalone test asserting the observed values), and the assertions are written where
+/// the calls are. Returns the edit (not applied) and the number of assertions in it.
+pub fn record_assertions(
+    plan: &AssertionPlan,
+    config: &RunnerConfig,
+    cancel: &Cancel,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(FileEdit, usize), RecordError> {
+    let mut observed = Vec::new();
+    for callee in &plan.callees {
+        match record(&callee.plan, config, cancel, progress) {
+            Ok(recorded) => observed.push(recorded.observed),
+            // Nothing this function returned can be written; the others may be.
+            Err(RecordError::NothingToAssert(why)) => {
+                tracing::info!("record assertions: {why}");
+                observed.push(vec![None; callee.plan.inputs.len()]);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    plan.edits(&observed).map_err(RecordError::NothingToAssert)
 }
 
 /// Runs a rendered test's standalone copy once; `Ok` if it ran and passed.

@@ -382,6 +382,68 @@ fn comparable(ty: &str, source: &str) -> bool {
     }
 }
 
+/// The assertion, written into an existing test whose `*testing.T` is `t`, that `subject` (the
+/// call itself, or the variable it was assigned to) gives `outcome`; `shown` is the call as the
+/// message names it. Only a value returned without an error can be asserted.
+pub(crate) fn assertion(
+    plan: &TestPlan,
+    subject: &str,
+    shown: &str,
+    outcome: &Outcome,
+    t: &str,
+) -> Option<super::Assertion> {
+    let Outcome::Value(lit) = outcome else {
+        return None;
+    };
+    let (Some(ty), has_err) = results(plan.function.return_type.as_deref()).ok()? else {
+        return None;
+    };
+    let q = test_package(plan).ok()?.qualifier;
+    let want = qualify(&unqualify(lit, &package(&plan.source_text)), q.as_deref());
+    let mut imports = Vec::new();
+    let differs = |got: &str, imports: &mut Vec<String>| {
+        if comparable(&ty, &plan.source_text) {
+            format!("{got} != {want}")
+        } else {
+            imports.push("\"reflect\"".to_owned());
+            format!("!reflect.DeepEqual({got}, {want})")
+        }
+    };
+    let message = shown
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('%', "%%");
+    let lines = match (subject == shown, has_err) {
+        (true, false) => {
+            let cond = differs("got", &mut imports);
+            vec![
+                format!("if got := {subject}; {cond} {{"),
+                format!("\t{t}.Errorf(\"{message} = %#v, want %#v\", got, {want})"),
+                "}".to_owned(),
+            ]
+        }
+        (true, true) => {
+            let cond = differs("got", &mut imports);
+            vec![
+                format!("if got, err := {subject}; err != nil || {cond} {{"),
+                format!("\t{t}.Errorf(\"{message} = %#v, %v, want %#v, nil\", got, err, {want})"),
+                "}".to_owned(),
+            ]
+        }
+        (false, false) => {
+            let cond = differs(subject, &mut imports);
+            vec![
+                format!("if {cond} {{"),
+                format!("\t{t}.Errorf(\"{message} = %#v, want %#v\", {subject}, {want})"),
+                "}".to_owned(),
+            ]
+        }
+        // `v := f()` cannot hold a value and an error.
+        (false, true) => return None,
+    };
+    Some(super::Assertion { lines, imports })
+}
+
 pub(crate) fn render(
     plan: &TestPlan,
     cases: &[(&Input, &Outcome)],
@@ -614,7 +676,7 @@ fn standalone(pkg: &str, imports: &[String], code: &str) -> String {
 
 /// Adds the missing imports to the file's import block (or after its single import, or after
 /// the package clause).
-fn import_edits(text: &str, imports: &[String]) -> Vec<(syntax::TextRange, String)> {
+pub(crate) fn import_edits(text: &str, imports: &[String]) -> Vec<(syntax::TextRange, String)> {
     let missing: Vec<&str> = imports
         .iter()
         .map(String::as_str)

@@ -46,6 +46,14 @@ pub fn call_arguments(text: &str, name_end: usize) -> Option<Vec<String>> {
     Some(args)
 }
 
+/// The byte offset just after the argument list of the call whose name ends at `name_end`.
+pub(crate) fn call_end(text: &str, name_end: usize) -> Option<usize> {
+    let rest = text.get(name_end..)?;
+    let open = rest.len() - rest.trim_start().len();
+    let close = matching_close(&rest[open..]).filter(|_| rest[open..].starts_with('('))?;
+    Some(name_end + open + close + 1)
+}
+
 /// The byte index of the bracket closing the one `s` starts with.
 fn matching_close(s: &str) -> Option<usize> {
     let mut depth = 0i32;

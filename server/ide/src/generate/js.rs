@@ -302,6 +302,17 @@ fn is_primitive(lit: &str) -> bool {
     !(lit.starts_with('[') || lit.starts_with('{'))
 }
 
+/// The assertion that `call` gives `lit`: `expect(f(1)).toBe(2);` (Vitest, Jest), or
+/// `assert.strictEqual(f(1), 2);` (node:test, `node:assert/strict`).
+pub(crate) fn value_assertion(node: bool, call: &str, lit: &str) -> String {
+    match (node, is_primitive(lit)) {
+        (false, true) => format!("expect({call}).toBe({lit});"),
+        (false, false) => format!("expect({call}).toEqual({lit});"),
+        (true, true) => format!("assert.strictEqual({call}, {lit});"),
+        (true, false) => format!("assert.deepStrictEqual({call}, {lit});"),
+    }
+}
+
 pub(crate) fn render(
     plan: &TestPlan,
     cases: &[(&Input, &Outcome)],
@@ -315,10 +326,7 @@ pub(crate) fn render(
         let line = match (node, outcome, is_async) {
             // Only Rust observes Debug texts.
             (_, Outcome::Debug(_), _) => continue,
-            (false, Outcome::Value(lit), false) if is_primitive(lit) => {
-                format!("expect({call}).toBe({lit});")
-            }
-            (false, Outcome::Value(lit), false) => format!("expect({call}).toEqual({lit});"),
+            (false, Outcome::Value(lit), false) => value_assertion(false, &call, lit),
             (false, Outcome::Value(lit), true) if is_primitive(lit) => {
                 format!("await expect({call}).resolves.toBe({lit});")
             }
@@ -335,11 +343,7 @@ pub(crate) fn render(
             },
             (true, Outcome::Value(lit), a) => {
                 let call = if a { format!("await {call}") } else { call };
-                if is_primitive(lit) {
-                    format!("assert.strictEqual({call}, {lit});")
-                } else {
-                    format!("assert.deepStrictEqual({call}, {lit});")
-                }
+                value_assertion(true, &call, lit)
             }
             (true, Outcome::Raises { message, .. }, a) => {
                 let expected = match message {

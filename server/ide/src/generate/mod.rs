@@ -31,6 +31,8 @@ use syntax::{Framework, FunctionKind, Language, Param, TextRange, TextSize};
 use crate::assists::{Assist, AssistCommand, AssistKind, FileEdit};
 use crate::history::History;
 
+pub(crate) use go::import_edits as go_import_edits;
+pub(crate) use inputs::call_end;
 pub use inputs::{InputOrigin, call_arguments, is_literal};
 pub(crate) use js::is_exported;
 pub(crate) use place::{has_word, is_test_file as is_test_path};
@@ -203,6 +205,55 @@ impl TestPlan {
         match &self.receiver {
             Some(r) => &r.type_name,
             None => &self.function.name,
+        }
+    }
+}
+
+/// An assertion written into an existing test (the no-assertion heal): its lines, indented
+/// relative to the statement it follows or replaces, and the imports it needs (Go `"reflect"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Assertion {
+    pub lines: Vec<String>,
+    pub imports: Vec<String>,
+}
+
+impl TestPlan {
+    /// The assertion, in the plan's framework, that `subject` (a call of the function, or the
+    /// variable a call was assigned to) gives `outcome`; `shown` is the call as written, for
+    /// messages; `t` is a Go test's `*testing.T`. `None` where nothing can be written (a raise,
+    /// an async JavaScript function, a Go value with its error).
+    pub(crate) fn assertion(
+        &self,
+        subject: &str,
+        shown: &str,
+        outcome: &Outcome,
+        t: &str,
+    ) -> Option<Assertion> {
+        let one = |line: String| Assertion {
+            lines: vec![line],
+            imports: Vec::new(),
+        };
+        match (self.language, outcome) {
+            (Language::Python, Outcome::Value(lit)) => Some(one(python::value_assertion(
+                self.framework == Framework::Unittest,
+                subject,
+                lit,
+            ))),
+            (Language::JavaScript | Language::TypeScript | Language::Tsx, Outcome::Value(lit))
+                if !self.function.is_async =>
+            {
+                Some(one(js::value_assertion(
+                    self.framework == Framework::NodeTest,
+                    subject,
+                    lit,
+                )))
+            }
+            (Language::Rust, _) => {
+                let kind = rust::returns(self).ok()?;
+                rust::assertion(kind, subject, outcome).map(one)
+            }
+            (Language::Go, _) => go::assertion(self, subject, shown, outcome, t),
+            _ => None,
         }
     }
 }
@@ -541,6 +592,36 @@ fn build(
     index: usize,
     config: &GenerateConfig,
 ) -> Result<TestPlan, Refusal> {
+    build_with(db, workspace, file, model, index, config, None)
+}
+
+/// The plan for the function `index` of `file`, called with exactly the argument lists `given`
+/// (the calls of an existing test), rather than the inputs generation would find.
+pub(crate) fn plan_for_calls(
+    db: &RootDatabase,
+    workspace: Workspace,
+    file: SourceFile,
+    index: usize,
+    framework: Framework,
+    given: Vec<Vec<String>>,
+) -> Result<TestPlan, Refusal> {
+    let model = db::file_model(db, file);
+    let config = GenerateConfig {
+        framework: Some(framework),
+        call_sites: false,
+    };
+    build_with(db, workspace, file, &model, index, &config, Some(given))
+}
+
+fn build_with(
+    db: &RootDatabase,
+    workspace: Workspace,
+    file: SourceFile,
+    model: &syntax::FileModel,
+    index: usize,
+    config: &GenerateConfig,
+    given: Option<Vec<Vec<String>>>,
+) -> Result<TestPlan, Refusal> {
     let function = &model.functions[index];
     let language = file.language(db);
     let path = file.path(db).clone();
@@ -635,6 +716,30 @@ fn build(
         None => function.name.clone(),
     };
     let test_name = place::unique_name(db, workspace, language, framework, &target, &named);
+    if let Some(given) = given {
+        let inputs = given
+            .into_iter()
+            .map(|args| Input {
+                args,
+                origin: InputOrigin::CallSite,
+                stated: None,
+                imports: Vec::new(),
+            })
+            .collect();
+        return Ok(TestPlan {
+            language,
+            framework,
+            function: target_fn,
+            source_path: path,
+            module: file.module(db).to_string(),
+            source_text: text,
+            target,
+            test_name,
+            inputs,
+            rust_use,
+            receiver,
+        });
+    }
     let mut found = Vec::new();
     if config.call_sites {
         found.extend(inputs::call_site_inputs(

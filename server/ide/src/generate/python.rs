@@ -174,6 +174,18 @@ fn match_pattern(message: &str) -> Option<String> {
     Some(out)
 }
 
+/// The assertion that `call` gives `lit`: `assert f(1) == 2`, `self.assertEqual(f(1), 2)`.
+pub(crate) fn value_assertion(unittest: bool, call: &str, lit: &str) -> String {
+    match (unittest, lit) {
+        (false, "None" | "True" | "False") => format!("assert {call} is {lit}"),
+        (false, _) => format!("assert {call} == {lit}"),
+        (true, "None") => format!("self.assertIsNone({call})"),
+        (true, "True") => format!("self.assertIs({call}, True)"),
+        (true, "False") => format!("self.assertIs({call}, False)"),
+        (true, _) => format!("self.assertEqual({call}, {lit})"),
+    }
+}
+
 pub(crate) fn render(
     plan: &TestPlan,
     cases: &[(&Input, &Outcome)],
@@ -190,14 +202,7 @@ pub(crate) fn render(
             // Only Rust observes Debug texts.
             Outcome::Debug(_) => continue,
             Outcome::Value(lit) => {
-                let line = match (unittest, lit.as_str()) {
-                    (false, "None" | "True" | "False") => format!("assert {call} is {lit}"),
-                    (false, _) => format!("assert {call} == {lit}"),
-                    (true, "None") => format!("self.assertIsNone({call})"),
-                    (true, "True") => format!("self.assertIs({call}, True)"),
-                    (true, "False") => format!("self.assertIs({call}, False)"),
-                    (true, _) => format!("self.assertEqual({call}, {lit})"),
-                };
+                let line = value_assertion(unittest, &call, lit);
                 body.push_str(&format!("{indent}{line}\n"));
             }
             Outcome::Raises { kind, message } => {

@@ -6,14 +6,14 @@ use crate::assists::FileEdit;
 
 /// What the function returns, as far as the test needs to know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Returns {
+pub(crate) enum Returns {
     Plain,
     /// `Option<String>`: compared through `as_deref()`.
     OptionString,
     Result,
 }
 
-fn returns(plan: &TestPlan) -> Result<Returns, String> {
+pub(crate) fn returns(plan: &TestPlan) -> Result<Returns, String> {
     let ret = plan
         .function
         .return_type
@@ -140,6 +140,42 @@ fn usable(lit: &str) -> bool {
     !(lit.contains("NaN") || lit.contains("inf"))
 }
 
+/// The assertion that `call` (returning `kind`) gives `outcome`, where one can be written.
+pub(crate) fn assertion(kind: Returns, call: &str, outcome: &Outcome) -> Option<String> {
+    let line = match (kind, outcome) {
+        (Returns::Result, Outcome::Value(lit)) if usable(lit) => {
+            format!("assert_eq!({call}.unwrap(), {lit});")
+        }
+        (Returns::Result, Outcome::Raises { message, .. }) => match message {
+            Some(m) if super::inputs::is_literal(syntax::Language::Rust, m) => {
+                format!("assert_eq!({call}.unwrap_err(), {m});")
+            }
+            _ => format!("assert!({call}.is_err());"),
+        },
+        (Returns::OptionString, Outcome::Value(lit)) => {
+            format!("assert_eq!({call}.as_deref(), {lit});")
+        }
+        (_, Outcome::Value(lit)) if lit == "true" => format!("assert!({call});"),
+        (_, Outcome::Value(lit)) if lit == "false" => format!("assert!(!{call});"),
+        (_, Outcome::Value(lit)) if usable(lit) => format!("assert_eq!({call}, {lit});"),
+        // No literal form: its `{:?}` text, which the probe printed.
+        (Returns::Result, Outcome::Debug(text)) => {
+            format!(
+                "assert_eq!(format!(\"{{:?}}\", {call}.unwrap()), {});",
+                rust_str(text)
+            )
+        }
+        (_, Outcome::Debug(text)) => {
+            format!(
+                "assert_eq!(format!(\"{{:?}}\", {call}), {});",
+                rust_str(text)
+            )
+        }
+        _ => return None,
+    };
+    Some(line)
+}
+
 pub(crate) fn render(
     plan: &TestPlan,
     cases: &[(&Input, &Outcome)],
@@ -149,36 +185,8 @@ pub(crate) fn render(
     let mut lines: Vec<String> = Vec::new();
     for (input, outcome) in cases {
         let call = call(plan, input);
-        let line = match (kind, outcome) {
-            (Returns::Result, Outcome::Value(lit)) if usable(lit) => {
-                format!("assert_eq!({call}.unwrap(), {lit});")
-            }
-            (Returns::Result, Outcome::Raises { message, .. }) => match message {
-                Some(m) if super::inputs::is_literal(syntax::Language::Rust, m) => {
-                    format!("assert_eq!({call}.unwrap_err(), {m});")
-                }
-                _ => format!("assert!({call}.is_err());"),
-            },
-            (Returns::OptionString, Outcome::Value(lit)) => {
-                format!("assert_eq!({call}.as_deref(), {lit});")
-            }
-            (_, Outcome::Value(lit)) if lit == "true" => format!("assert!({call});"),
-            (_, Outcome::Value(lit)) if lit == "false" => format!("assert!(!{call});"),
-            (_, Outcome::Value(lit)) if usable(lit) => format!("assert_eq!({call}, {lit});"),
-            // No literal form: its `{:?}` text, which the probe printed.
-            (Returns::Result, Outcome::Debug(text)) => {
-                format!(
-                    "assert_eq!(format!(\"{{:?}}\", {call}.unwrap()), {});",
-                    rust_str(text)
-                )
-            }
-            (_, Outcome::Debug(text)) => {
-                format!(
-                    "assert_eq!(format!(\"{{:?}}\", {call}), {});",
-                    rust_str(text)
-                )
-            }
-            _ => continue,
+        let Some(line) = assertion(kind, &call, outcome) else {
+            continue;
         };
         lines.push(line);
     }

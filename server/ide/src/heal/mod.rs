@@ -1,7 +1,9 @@
 //! Healing: quick fixes on the history and smell diagnostics of tests. Each kind of fix is a
 //! module: quarantining a flaky test, replacing a fixed sleep with a wait, updating an expected
-//! value after an intended change, following a renamed or moved callee.
+//! value after an intended change, following a renamed or moved callee, recording assertions
+//! into a test that has none.
 
+mod assertions;
 mod expected;
 mod moved;
 mod quarantine;
@@ -9,6 +11,7 @@ mod rename;
 mod sleep;
 mod text;
 
+pub use assertions::{AssertionPlan, CalleeCalls, RECORD_ASSERTIONS, assertion_plan};
 pub use quarantine::{RECORD_QUARANTINE, record_quarantine};
 
 use db::{RootDatabase, SourceFile, Workspace};
@@ -31,5 +34,6 @@ pub(crate) fn assists(
     out.extend(expected::assists(db, workspace, history, file, range));
     out.extend(rename::assists(db, workspace, history, file, range));
     out.extend(moved::assists(db, workspace, file, range));
+    out.extend(assertions::assists(db, workspace, file, range));
     out
 }
