@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Callable, Optional
@@ -74,6 +75,9 @@ class Case:
     # diagnostic's message must have before the fix is asked for (a verdict, say).
     title: Optional[str] = None
     message_has: Optional[str] = None
+    # After a fix that passes: a change to the code under test (file, old, new) that the healed
+    # test must catch (the no-assertion fix: the recorded assertions check something).
+    mutation: Optional[tuple] = None
 
 
 def append(path: Path, text: str) -> None:
@@ -374,6 +378,66 @@ def focus_cases() -> list[Case]:
     return out
 
 
+# Tests that assert nothing: each fixture's own `calls without asserting` test, and a test whose
+# assertions were taken out. The fix records what the calls return through the project's runner
+# and writes assertions; healed means the test passes, and fails once the function changes.
+
+RECEIPT = ("— 收据", "— 收据!")
+ASSERT_FILES = {
+    "python": ("tests/test_pricing.py", "shop/pricing.py"),
+    "typescript": ("src/pricing.test.ts", "src/pricing.ts"),
+    "javascript": ("__tests__/pricing.test.js", "src/pricing.js"),
+    "go": ("pricing_test.go", "pricing.go"),
+    "rust": ("src/lib.rs", "src/lib.rs"),
+}
+
+
+def assert_cases() -> list[Case]:
+    out = []
+    own = {
+        "python": ("def test_calls_without_asserting",
+                   "tests/test_pricing.py::test_calls_without_asserting"),
+        "typescript": ('it("calls without asserting"', "calls without asserting"),
+        "javascript": ('it("calls without asserting"', "calls without asserting"),
+        "go": ("func TestCallsWithoutAsserting", "TestCallsWithoutAsserting"),
+        "rust": ("fn calls_without_asserting", "tests::calls_without_asserting"),
+    }
+    for language, (line_of, test) in own.items():
+        file, source = ASSERT_FILES[language]
+        out.append(Case("assert", language, "the fixture's own", language, file,
+                        "no-assertion", line_of, test, "passed", title="Record assertions",
+                        mutation=(source, *RECEIPT)))
+    halve = {
+        "python": ("    assert halvings(8) == 4\n", "    halvings(8)\n",
+                   "def test_sleeps_briefly", "tests/test_pricing.py::test_sleeps_briefly",
+                   "cents //= 2", "cents //= 3"),
+        "typescript": ("expect(halvings(8)).toBe(4);", "halvings(8);", 'it("sleeps briefly"',
+                       "sleeps briefly", "cents / 2", "cents / 3"),
+        "javascript": ("expect(halvings(8)).toBe(4);", "halvings(8);", 'it("sleeps briefly"',
+                       "sleeps briefly", "cents / 2", "cents / 3"),
+        "go": ('\tif Halvings(8) != 4 {\n\t\tt.Fatal("Halvings(8) != 4")\n\t}\n',
+               "\tHalvings(8)\n", "func TestSleepsBriefly", "TestSleepsBriefly",
+               "cents /= 2", "cents /= 3"),
+    }
+    for language, (old, new, line_of, test, m_old, m_new) in halve.items():
+        file, source = ASSERT_FILES[language]
+        out.append(Case("assert", language, "assertion taken out", language, file,
+                        "no-assertion", line_of, test, "passed", title="Record assertions",
+                        setup=lambda r, file=file, old=old, new=new: replace(r / file, old, new),
+                        mutation=(source, m_old, m_new)))
+
+    def strip_rust(root: Path) -> None:
+        path = root / "tests/integration.rs"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"assert_eq!\((halvings\(\d+\)), \d+\);", r"\1;", text),
+                        encoding="utf-8")
+    out.append(Case("assert", "rust", "assertions taken out", "rust", "tests/integration.rs",
+                    "no-assertion", "fn halvings_counts_steps", "halvings_counts_steps",
+                    "passed", title="Record assertions", setup=strip_rust,
+                    mutation=("src/lib.rs", "cents /= 2", "cents /= 3")))
+    return out
+
+
 KINDS: dict[str, Callable[[], list[Case]]] = {
     "sleep": sleep_cases,
     "quarantine": quarantine_cases,
@@ -381,6 +445,7 @@ KINDS: dict[str, Callable[[], list[Case]]] = {
     "rename": rename_cases,
     "move": move_cases,
     "focus": focus_cases,
+    "assert": assert_cases,
 }
 
 REPORTS = {
@@ -512,8 +577,15 @@ class Lsp:
                 raise TimeoutError("no matching message")
             message = self.messages.get(timeout=left)
             if "method" in message and "id" in message:
-                # A request from the server: answer it plainly.
-                self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                # A request from the server: apply an edit, answer anything else plainly.
+                result = None
+                if message["method"] == "workspace/applyEdit":
+                    for uri, edits in message["params"]["edit"].get("changes", {}).items():
+                        path = Path(urllib.parse.unquote(uri.removeprefix("file://")))
+                        text = path.read_text(encoding="utf-8")
+                        path.write_text(apply_edits(text, edits), encoding="utf-8")
+                    result = {"applied": True}
+                self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
                 continue
             if pred(message):
                 return message
@@ -605,11 +677,20 @@ def heal(binary: Path, root: Path, case: Case) -> tuple[Optional[str], str]:
         except (TimeoutError, queue.Empty):
             return None, f"no {case.code} diagnostic on line {line + 1}"
         diagnostic = found[0]
-        actions = lsp.request("textDocument/codeAction", {
-            "textDocument": {"uri": uri},
-            "range": diagnostic["range"],
-            "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
-        }) or []
+        deadline = time.monotonic() + (30 if case.kind == "assert" else 0)
+        while True:
+            actions = lsp.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+            }) or []
+            # A fix that needs the workspace index (the functions a test calls) is shown
+            # disabled until the index is read, as an editor would after opening the project.
+            wanted = [a for a in actions
+                      if case.title is None or a.get("title", "").startswith(case.title)]
+            if any(not a.get("disabled") for a in wanted) or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
         return apply_preferred(lsp, path, uri, text, actions, case.title)
     finally:
         lsp.close()
@@ -634,8 +715,12 @@ def apply_preferred(lsp: Lsp, path: Path, uri: str, text: str, actions: list,
     path.write_text(apply_edits(text, edits), encoding="utf-8")
     command = action.get("command")
     if command:
-        lsp.request("workspace/executeCommand",
-                    {"command": command["command"], "arguments": command["arguments"]})
+        # Recording runs the project's runner (cargo builds a copy of the crate).
+        reply = lsp.request("workspace/executeCommand",
+                            {"command": command["command"], "arguments": command["arguments"]},
+                            timeout=900)
+        if isinstance(reply, dict) and reply.get("applied") is False:
+            return None, "not applied: " + str(reply.get("error", ""))[:200]
     return action["title"], ""
 
 
@@ -663,6 +748,8 @@ def main() -> int:
     parser.add_argument("--binary", default=str(REPO / "target/debug/testlens"))
     args = parser.parse_args()
     binary = Path(args.binary)
+    # Recording runs pytest with the fixtures' interpreter (the copies have no .venv of their own).
+    os.environ.setdefault("TESTLENS_PYTHON", str(FIXTURES / ".venv/bin/python"))
     if not binary.exists():
         print(f"no binary at {binary}: cargo build -p testlens", file=sys.stderr)
         return 2
@@ -684,12 +771,20 @@ def main() -> int:
             before = run_test(case, root, tmp)
             title, note = heal(binary, root, case)
             after = run_test(case, root, tmp) if title else before
+            caught = None
+            if case.mutation and title and after == case.expected:
+                source, old, new = case.mutation
+                replace(root / source, old, new)
+                caught = run_test(case, root, tmp) == "failed"
+                note = (note + " " if note else "") + (
+                    "fails on the changed function" if caught
+                    else "still passes on the changed function")
         if case.expected == "refused":
             # Rightly refused: no fix applied, and the refusal says why.
             after = "refused" if note.startswith("refused") else after
             healed = title is None and after == "refused"
         else:
-            healed = title is not None and after == case.expected
+            healed = title is not None and after == case.expected and caught is not False
         results.append({
             "kind": case.kind, "language": case.language, "case": case.name,
             "test": case.test, "before": before, "fix": title, "after": after,
