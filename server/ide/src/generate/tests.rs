@@ -1522,3 +1522,70 @@ pub fn to$0tal(item: &Item) -> u32 {
         "{why}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Assertions recorded into a test that has none (the no-assertion fix), written with the same
+// per-language assertions as generated tests.
+
+#[test]
+fn go_assertions_use_the_tests_t_compare_slices_with_deep_equal_and_import_reflect() {
+    let (host, path, offset) = load(
+        "//- /shop/cart.go\npackage shop\n\nfunc Names(n int) []string { return nil }\n\nfunc Count(n int) int { return n }\n//- /shop/cart_test.go\npackage shop\n\nimport \"testing\"\n\nfunc TestSmo$0ke(tt *testing.T) {\n\tNames(2)\n\tc := Count(3)\n\t_ = c\n\tCount(4) // not alone on its line: left as it is\n}\n",
+    );
+    let analysis = host.analysis();
+    let file = analysis.file_id(&path).unwrap();
+    let plan = analysis
+        .assertion_plan(file, Some("TestSmoke"), offset)
+        .unwrap()
+        .expect("a plan");
+    assert_eq!(plan.calls(), 2);
+    let (edit, written) = plan
+        .edits(&[vec![value("[]string{\"a\"}")], vec![value("3")]])
+        .expect("edits");
+    assert_eq!(written, 2);
+    let text = apply_edits(&plan.callees[0].plan.target.text, &edit.edits);
+    assert_eq!(
+        text,
+        "package shop\n\nimport \"testing\"\nimport \"reflect\"\n\nfunc TestSmoke(tt *testing.T) {\n\tif got := Names(2); !reflect.DeepEqual(got, []string{\"a\"}) {\n\t\ttt.Errorf(\"Names(2) = %#v, want %#v\", got, []string{\"a\"})\n\t}\n\tc := Count(3)\n\tif c != 3 {\n\t\ttt.Errorf(\"Count(3) = %#v, want %#v\", c, 3)\n\t}\n\t_ = c\n\tCount(4) // not alone on its line: left as it is\n}\n"
+    );
+    // Nothing observed that can be written: an error, and no edit.
+    let err = plan.edits(&[vec![None], vec![None]]).unwrap_err();
+    assert_eq!(
+        err,
+        "no call in `TestSmoke` returned a value that can be written as a literal"
+    );
+}
+
+#[test]
+fn unittest_assertions_use_self_assert_methods_and_a_test_that_asserts_is_refused() {
+    let fixture = "//- /shop/pricing.py\ndef fee(n):\n    return n\n//- /tests/test_fee.py\nimport unittest\n\nfrom shop.pricing import fee\n\n\nclass FeeTest(unittest.TestCase):\n    def test_sm$0oke(self):\n        fee(None)\n        paid = fee(True)\n\n    def test_checked(self):\n        self.assertEqual(fee(1), 1)\n";
+    let (host, path, offset) = load(fixture);
+    let analysis = host.analysis();
+    let file = analysis.file_id(&path).unwrap();
+    let plan = analysis
+        .assertion_plan(file, Some("test_smoke"), offset)
+        .unwrap()
+        .expect("a plan");
+    let (edit, _) = plan
+        .edits(&[vec![value("None"), value("True")]])
+        .expect("edits");
+    let text = apply_edits(&fixture_text(fixture, "/tests/test_fee.py"), &edit.edits);
+    assert!(
+        text.contains("    def test_smoke(self):\n        self.assertIsNone(fee(None))\n        paid = fee(True)\n        self.assertIs(paid, True)\n"),
+        "{text}"
+    );
+    let refused = analysis
+        .assertion_plan(file, Some("test_checked"), 0)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused, "`test_checked` already asserts something");
+}
+
+/// The text of `path` in a `//- /path` fixture, without its cursor.
+fn fixture_text(fixture: &str, path: &str) -> String {
+    let start = fixture.find(&format!("//- {path}\n")).unwrap() + path.len() + 5;
+    let end = fixture[start..]
+        .find("//- ")
+        .map_or(fixture.len(), |e| start + e);
+    fixture[start..end].replacen("$0", "", 1)
+}
