@@ -747,7 +747,7 @@ def main() -> int:
     parser.add_argument("--languages", default="python,go,javascript,typescript,rust")
     parser.add_argument("--binary", default=str(REPO / "target/debug/testlens"))
     args = parser.parse_args()
-    binary = Path(args.binary)
+    binary = Path(args.binary).resolve()
     # Recording runs pytest with the fixtures' interpreter (the copies have no .venv of their own).
     os.environ.setdefault("TESTLENS_PYTHON", str(FIXTURES / ".venv/bin/python"))
     if not binary.exists():

@@ -449,15 +449,13 @@ fn rust(text: &str, test: &Test, suites: &[Suite], at: &Around, timeout: u64) ->
                 format!("{i}fn {helper}(timeout: std::time::Duration, check: impl Fn()) {{"),
                 format!("{i}{s}let deadline = std::time::Instant::now() + timeout;"),
                 format!("{i}{s}loop {{"),
+                format!("{i}{s}{s}// The last try starts after the deadline, however slow a failed try is."),
+                format!("{i}{s}{s}let last = std::time::Instant::now() >= deadline;"),
                 format!(
                     "{i}{s}{s}match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&check)) {{"
                 ),
                 format!("{i}{s}{s}{s}Ok(()) => return,"),
-                format!(
-                    "{i}{s}{s}{s}Err(panic) if std::time::Instant::now() >= deadline => {{"
-                ),
-                format!("{i}{s}{s}{s}{s}std::panic::resume_unwind(panic)"),
-                format!("{i}{s}{s}{s}}}"),
+                format!("{i}{s}{s}{s}Err(panic) if last => std::panic::resume_unwind(panic),"),
                 format!(
                     "{i}{s}{s}{s}Err(_) => std::thread::sleep(std::time::Duration::from_millis({INTERVAL_MS})),"
                 ),
@@ -1025,11 +1023,11 @@ mod tests {
                 fn wait_until(timeout: std::time::Duration, check: impl Fn()) {
                     let deadline = std::time::Instant::now() + timeout;
                     loop {
+                        // The last try starts after the deadline, however slow a failed try is.
+                        let last = std::time::Instant::now() >= deadline;
                         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&check)) {
                             Ok(()) => return,
-                            Err(panic) if std::time::Instant::now() >= deadline => {
-                                std::panic::resume_unwind(panic)
-                            }
+                            Err(panic) if last => std::panic::resume_unwind(panic),
                             Err(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
                         }
                     }
