@@ -727,7 +727,9 @@ def apply_preferred(lsp: Lsp, path: Path, uri: str, text: str, actions: list,
 def copy_fixture(name: str, to: Path) -> Path:
     src = FIXTURES / name
     root = to / name
-    shutil.copytree(src, root, ignore=shutil.ignore_patterns(
+    # Fresh modification times (copy, not copy2): cargo's shared target directory must not take
+    # a build of another case's changed source for this copy's.
+    shutil.copytree(src, root, copy_function=shutil.copy, ignore=shutil.ignore_patterns(
         "node_modules", ".venv", "__pycache__", "target", ".testlens"))
     if (src / "node_modules").is_dir():
         (root / "node_modules").symlink_to(src / "node_modules")
