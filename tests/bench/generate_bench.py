@@ -26,7 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
-BIN = Path(os.environ.get("TESTLENS_BIN") or Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "debug" / "testlens")
+BIN = Path(os.environ.get("TESTLENS_BIN") or Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "debug" / "testlens").resolve()
 # The peer (`--peer pynguin`): Pynguin, installed by generate_bench.sh into this venv.
 PYNGUIN = REPO / "target" / "bench-pynguin" / "bin" / "pynguin"
 PYNGUIN_SECONDS = 60
