@@ -338,27 +338,33 @@ MOVES = [
      [("src/lib.rs", ".map(line_total)", ".map(totals::line_total)"),
       ("src/lib.rs", "/// One line of a shopping cart.", "pub mod totals;\n\n/// One line of a shopping cart.")],
      "src/lib.rs", "assert_eq!(line_total(&apple(3)), 150);", "tests::line_total_multiplies_price_by_qty"),
+    # Go: into another package of the module; the call gets `totals.` and the file its import.
+    ("go", "pricing.go", "\n\n// ReceiptHeader returns", "totals/totals.go", "package totals\n\n", "",
+     [], "pricing_test.go", "if Halvings(8) != 4 {", "TestSleepsBriefly"),
 ]
 
 
 def move_cases() -> list[Case]:
     out = []
     for language, src, until, dst, head, tail, code, test_file, line, test in MOVES:
-        name = "line_total" if language in ("python", "rust") else "lineTotal"
+        name = {"python": "line_total", "rust": "line_total", "go": "Halvings"}.get(language,
+                                                                              "lineTotal")
 
         def setup(root: Path, src=src, until=until, dst=dst, head=head, tail=tail, code=code,
                   name=name, language=language) -> None:
             text = (root / src).read_text(encoding="utf-8")
-            keyword = {"python": "def", "rust": "pub fn"}.get(language, "function")
+            keyword = {"python": "def", "rust": "pub fn", "go": "func"}.get(language, "function")
             start = text.index(f"{keyword} {name}(")
             start = text.rfind("\n", 0, start) + 1
             end = text.index(until, start)
             (root / src).write_text(text[:start] + text[end:].lstrip("\n"), encoding="utf-8")
+            (root / dst).parent.mkdir(parents=True, exist_ok=True)
             (root / dst).write_text(head + text[start:end].rstrip() + "\n" + tail, encoding="utf-8")
             for f, old, new in code:
                 replace(root / f, old, new)
         out.append(Case("move", language, f"{name} -> {dst}", language, test_file, None, line,
-                        test, "passed", setup=setup, cursor=name, title="Import `"))
+                        test, "passed", setup=setup, cursor=name,
+                        title="Call `" if language == "go" else "Import `"))
     return out
 
 

@@ -530,3 +530,68 @@ fn a_function_renamed_into_another_module_is_followed_there() {
         );
     }
 }
+
+/// Go: a function moved into another package of the module. The test's unqualified calls get
+/// the package's name and the file imports the package by its path under `go.mod`'s module.
+#[test]
+fn a_go_test_calling_a_function_moved_to_another_package_gets_the_qualified_call_and_import() {
+    let dir = project("go");
+    let root = dir.path();
+    let mut server = Server::start(root, capabilities());
+    server.wait_for_index();
+    let path = root.join("pricing_test.go");
+    let text = open(&mut server, &path);
+    let call_line = "\tif Halvings(8) != 4 {";
+    let line = text.lines().position(|l| l == call_line).unwrap() as u64;
+    let character = call_line.find("Halvings").unwrap() as u64 + 2;
+    assert!(
+        quick_fix_titled(&mut server, &path, line, character, "Call `").is_none(),
+        "Halvings is still in the package: no fix"
+    );
+    // Move it: out of pricing.go, into totals/totals.go (package totals).
+    let source = root.join("pricing.go");
+    let code = std::fs::read_to_string(&source).unwrap();
+    let start = code.find("// Halvings counts").unwrap();
+    let end = code.find("// ReceiptHeader returns").unwrap();
+    std::fs::write(&source, format!("{}{}", &code[..start], &code[end..])).unwrap();
+    std::fs::create_dir(root.join("totals")).unwrap();
+    let moved = root.join("totals/totals.go");
+    std::fs::write(&moved, format!("package totals\n\n{}", &code[start..end])).unwrap();
+    for (p, kind) in [(&source, 2), (&moved, 1)] {
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": uri(p), "type": kind }] }),
+        );
+    }
+    let action = (0..50)
+        .find_map(|_| {
+            let found = quick_fix_titled(&mut server, &path, line, character, "Call `");
+            if found.is_none() {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("a fix for the moved function");
+    assert_eq!(
+        action["title"],
+        "Call `totals.Halvings` (moved to package `example.com/shop/totals`)"
+    );
+    let edits = action["edit"]["changes"][uri(&path)].as_array().unwrap();
+    let fixed = apply_edits(&text, edits);
+    assert!(
+        fixed.contains("\tif totals.Halvings(8) != 4 {\n\t\tt.Fatal(\"Halvings(8) != 4\")"),
+        "the call, and not the message, is qualified:\n{fixed}"
+    );
+    assert!(
+        fixed.contains("\t\"time\"\n\n\t\"example.com/shop/totals\"\n)")
+            || fixed.contains("\"example.com/shop/totals\"\n"),
+        "the import:\n{fixed}"
+    );
+    server.shutdown();
+    if runners::enabled() {
+        std::fs::write(&path, &fixed).unwrap();
+        runners::assert_passes("go", root, "pricing_test.go", "TestSleepsBriefly");
+    } else {
+        eprintln!("TESTLENS_RUNNER_TESTS is not 1: go not run");
+    }
+}

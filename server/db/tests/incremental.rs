@@ -61,6 +61,7 @@ fn file(db: &RootDatabase, path: &str, language: Language, text: &str) -> Source
         FileContext {
             file_name: path.rsplit('/').next().unwrap().to_owned(),
             js_framework: None,
+            go_import_path: None,
         },
     )
 }

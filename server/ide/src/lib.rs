@@ -101,6 +101,7 @@ pub struct AnalysisHost {
     roots: Vec<PathBuf>,
     open: HashSet<SourceFile>,
     package_json: vfs::PackageJsonCache,
+    go_mod: vfs::GoModCache,
     history: Option<Arc<History>>,
 }
 
@@ -120,6 +121,7 @@ impl AnalysisHost {
             roots: Vec::new(),
             open: HashSet::new(),
             package_json: vfs::PackageJsonCache::default(),
+            go_mod: vfs::GoModCache::default(),
             history: None,
         }
     }
@@ -249,6 +251,7 @@ impl AnalysisHost {
             }
             Change::ProjectChanged => {
                 self.package_json.clear();
+                self.go_mod.clear();
                 let files: Vec<(Arc<Path>, SourceFile)> =
                     self.files.iter().map(|(p, f)| (p.clone(), *f)).collect();
                 for (path, file) in files {
@@ -321,6 +324,10 @@ impl AnalysisHost {
                 .unwrap_or_default(),
             js_framework: match language {
                 Some(l) if l.is_js_family() => self.package_json.framework_for(path),
+                _ => None,
+            },
+            go_import_path: match language {
+                Some(Language::Go) => self.go_mod.import_path_for(path),
                 _ => None,
             },
         }

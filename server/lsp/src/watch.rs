@@ -19,6 +19,7 @@ pub(crate) struct Watcher {
 const GLOBS: &[&str] = &[
     "**/*.{rs,py,pyi,go,js,jsx,mjs,cjs,ts,mts,cts,tsx}",
     "**/package.json",
+    "**/go.mod",
 ];
 
 pub(crate) async fn start(state: &Arc<State>) {
@@ -75,7 +76,10 @@ pub(crate) fn files_changed(main: &Handle, paths: Vec<PathBuf>) {
         if vfs::is_skipped_path(&path) {
             continue;
         }
-        if path.file_name().is_some_and(|n| n == "package.json") {
+        if path
+            .file_name()
+            .is_some_and(|n| n == "package.json" || n == "go.mod")
+        {
             main.change(Change::ProjectChanged);
             continue;
         }

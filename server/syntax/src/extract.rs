@@ -1286,6 +1286,9 @@ pub struct FileContext {
     /// The JavaScript test runner the project uses, from its `package.json`, where the file's
     /// imports do not say.
     pub js_framework: Option<Framework>,
+    /// The Go import path of the file's package (`example.com/shop/totals`), from the module's
+    /// `go.mod`; `None` outside a Go module.
+    pub go_import_path: Option<String>,
 }
 
 /// Puts items back together into a [`FileModel`]. `items[i]` is the model of `outline.items[i]`.

@@ -280,6 +280,76 @@ impl PackageJsonCache {
     }
 }
 
+/// The Go import path of a file's package, from the nearest `go.mod` above it (its `module`
+/// line and the directories between), remembering what it read.
+#[derive(Default)]
+pub struct GoModCache {
+    /// For each directory looked at: the module's root and path, if any `go.mod` is above it.
+    by_dir: Mutex<HashMap<PathBuf, Option<(PathBuf, String)>>>,
+}
+
+impl GoModCache {
+    pub fn import_path_for(&self, file: &Path) -> Option<String> {
+        let dir = file.parent()?;
+        let (root, module) = self.module_of(dir)?;
+        let rel: Vec<String> = dir
+            .strip_prefix(&root)
+            .ok()?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(if rel.is_empty() {
+            module
+        } else {
+            format!("{module}/{}", rel.join("/"))
+        })
+    }
+
+    fn module_of(&self, start: &Path) -> Option<(PathBuf, String)> {
+        let mut visited: Vec<&Path> = Vec::new();
+        let mut found = None;
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            if let Some(cached) = self.by_dir.lock().unwrap_or_else(|e| e.into_inner()).get(d) {
+                found = cached.clone();
+                break;
+            }
+            visited.push(d);
+            let manifest = d.join("go.mod");
+            if manifest.is_file() {
+                found = std::fs::read_to_string(&manifest)
+                    .ok()
+                    .and_then(|text| go_module_path(&text))
+                    .map(|m| (d.to_owned(), m));
+                break;
+            }
+            dir = d.parent();
+        }
+        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        for d in visited {
+            cache.insert(d.to_owned(), found.clone());
+        }
+        found
+    }
+
+    /// Forgets what was read, after a `go.mod` changed.
+    pub fn clear(&self) {
+        self.by_dir
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
+/// The module path a `go.mod` declares (`module example.com/shop`).
+pub fn go_module_path(text: &str) -> Option<String> {
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("module "))?;
+    let module = line.split("//").next()?.trim().trim_matches('"');
+    (!module.is_empty()).then(|| module.to_owned())
+}
+
 /// The test runner a `package.json` depends on. Vitest wins over Jest where both are listed, as a
 /// project moving to Vitest keeps Jest around for a while.
 pub fn framework_from_package_json(text: &str) -> Option<Framework> {
@@ -334,6 +404,31 @@ mod tests {
             Some(Framework::Jest)
         );
         assert_eq!(framework_from_package_json("{not json"), None);
+    }
+
+    #[test]
+    fn go_mod_gives_the_import_path_of_each_package_directory() {
+        assert_eq!(
+            go_module_path("// c\nmodule \"example.com/shop\" // the shop\n\ngo 1.23\n").as_deref(),
+            Some("example.com/shop")
+        );
+        assert_eq!(go_module_path("go 1.23\n"), None);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("go.mod"), "module example.com/shop\n").unwrap();
+        std::fs::create_dir_all(dir.path().join("totals/inner")).unwrap();
+        let cache = GoModCache::default();
+        assert_eq!(
+            cache
+                .import_path_for(&dir.path().join("cart.go"))
+                .as_deref(),
+            Some("example.com/shop")
+        );
+        assert_eq!(
+            cache
+                .import_path_for(&dir.path().join("totals/inner/sum.go"))
+                .as_deref(),
+            Some("example.com/shop/totals/inner")
+        );
     }
 
     #[test]

@@ -426,6 +426,9 @@ pub(super) fn assists(
     if language == Language::Rust {
         return rust_assists(db, workspace, file, range);
     }
+    if language == Language::Go {
+        return go_assists(db, workspace, file, range);
+    }
     if !(language == Language::Python || language.is_js_family()) {
         return Vec::new();
     }
@@ -574,6 +577,125 @@ fn rust_assists(
         }
     }
     out
+}
+
+/// Go: a test calls a function its package no longer defines, and one other package of the
+/// module defines it now (exported). Every unqualified call of it in the file gets the package's
+/// name (`Total(` → `totals.Total(`), and the package's import path (from `go.mod`) is added.
+fn go_assists(
+    db: &RootDatabase,
+    workspace: Workspace,
+    file: SourceFile,
+    range: TextRange,
+) -> Vec<Assist> {
+    let model = db::file_model(db, file);
+    if model.has_syntax_errors {
+        return Vec::new();
+    }
+    let touching = |r: TextRange| r.start <= range.end && range.start <= r.end;
+    let text = file.text(db).to_string();
+    let path = file.path(db).clone();
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for test in model.tests.iter().filter(|t| touching(t.range)) {
+        for call in test.calls.iter().filter(|c| touching(c.range)) {
+            let name = &call.name;
+            let unqualified = !text[..call.range.start as usize].ends_with('.');
+            if !unqualified || seen.contains(name) || !name.starts_with(|c: char| c.is_uppercase())
+            {
+                continue;
+            }
+            seen.push(name.clone());
+            let Some((package, import_path)) = go_moved_to(db, workspace, dir, name) else {
+                continue;
+            };
+            let mut edits: Vec<(TextRange, String)> = go_unqualified_calls(&model, &text, name)
+                .into_iter()
+                .map(|at| (TextRange::new(at, at), format!("{package}.")))
+                .collect();
+            edits.extend(crate::generate::go_import_edits(
+                &text,
+                &[format!("\"{import_path}\"")],
+            ));
+            edits.sort_by_key(|(r, _)| r.start);
+            out.push(Assist {
+                title: format!("Call `{package}.{name}` (moved to package `{import_path}`)"),
+                kind: AssistKind::QuickFix,
+                fixes: Some((DiagnosticCode::BrokenTest, call.range)),
+                edits: vec![FileEdit {
+                    path: path.clone(),
+                    create: false,
+                    edits,
+                }],
+                command: None,
+                preferred: true,
+                disabled: None,
+            });
+        }
+    }
+    out
+}
+
+/// Where `name` went, if the package in `dir` no longer defines it: the package name and import
+/// path of the one other package of the module that defines it at its top level.
+fn go_moved_to(
+    db: &RootDatabase,
+    workspace: Workspace,
+    dir: &Path,
+    name: &str,
+) -> Option<(String, String)> {
+    let mut found: Option<(String, String)> = None;
+    for f in workspace.files(db).iter() {
+        if f.language(db) != Language::Go {
+            continue;
+        }
+        let fpath = f.path(db).clone();
+        let defines = db::file_model(db, *f)
+            .functions
+            .iter()
+            .any(|g| g.name == name && g.qualified_name == name);
+        if !defines {
+            continue;
+        }
+        if fpath.parent() == Some(dir) {
+            // Still defined in the test's own package (a test helper included).
+            return None;
+        }
+        if crate::generate::is_test_path(Language::Go, &fpath) {
+            continue;
+        }
+        let import_path = f.context(db).go_import_path.clone()?;
+        let text = f.text(db).to_string();
+        let package = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("package "))?
+            .split_whitespace()
+            .next()?
+            .to_owned();
+        match &found {
+            Some((_, p)) if *p != import_path => return None,
+            _ => found = Some((package, import_path)),
+        }
+    }
+    found
+}
+
+/// The offsets of every call of `name` in the file that no package or value qualifies.
+fn go_unqualified_calls(model: &syntax::FileModel, text: &str, name: &str) -> Vec<TextSize> {
+    let mut at: Vec<TextSize> = model
+        .tests
+        .iter()
+        .flat_map(|t| &t.calls)
+        .chain(model.functions.iter().flat_map(|f| &f.calls))
+        .filter(|c| c.name == name && !text[..c.range.start as usize].ends_with('.'))
+        .map(|c| c.range.start)
+        .collect();
+    at.sort();
+    at.dedup();
+    at
 }
 
 /// The one non-test file of the crate (the same `src/`) that defines `name` at its top level.

@@ -166,6 +166,7 @@ fn find_renamed(
         let context = syntax::FileContext {
             file_name: path.rsplit('/').next().unwrap_or(path).to_owned(),
             js_framework: None,
+            go_import_path: None,
         };
         let tree = syntax::parse(language, &text, None);
         let model = syntax::analyze_file(language, &tree, &text, &context);

@@ -323,6 +323,7 @@ pub(super) fn model(language: syntax::Language, file_name: &str, text: &str) -> 
     let context = syntax::FileContext {
         file_name: file_name.to_owned(),
         js_framework: None,
+        go_import_path: None,
     };
     syntax::analyze_file(language, &tree, &source, &context)
 }

@@ -11,6 +11,7 @@ pub fn model_of(language: Language, file_name: &str, src: &str) -> (FileModel, S
     let context = FileContext {
         file_name: file_name.to_owned(),
         js_framework: None,
+        go_import_path: None,
     };
     (analyze_file(language, &tree, &text, &context), text)
 }
