@@ -551,19 +551,8 @@ fn record_and_apply(language: &str, file: &str, function: &str) -> (tempfile::Te
 }
 
 fn run_ok(dir: &Path, program: &Path, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env("CI", "1")
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{program:?} {args:?} failed:\n{text}");
+    let (ok, text) = run(dir, program, args);
+    assert!(ok, "{program:?} {args:?} failed:\n{text}");
     text
 }
 

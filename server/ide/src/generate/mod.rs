@@ -716,8 +716,8 @@ fn build_with(
         None => function.name.clone(),
     };
     let test_name = place::unique_name(db, workspace, language, framework, &target, &named);
-    if let Some(given) = given {
-        let inputs = given
+    let inputs = match given {
+        Some(given) => given
             .into_iter()
             .map(|args| Input {
                 args,
@@ -725,21 +725,35 @@ fn build_with(
                 stated: None,
                 imports: Vec::new(),
             })
-            .collect();
-        return Ok(TestPlan {
-            language,
-            framework,
-            function: target_fn,
-            source_path: path,
-            module: file.module(db).to_string(),
-            source_text: text,
-            target,
-            test_name,
-            inputs,
-            rust_use,
-            receiver,
-        });
-    }
+            .collect(),
+        None => found_inputs(db, workspace, config, &shapes, &target_fn, function)?,
+    };
+    Ok(TestPlan {
+        language,
+        framework,
+        function: target_fn,
+        source_path: path,
+        module: file.module(db).to_string(),
+        source_text: text,
+        target,
+        test_name,
+        inputs,
+        rust_use,
+        receiver,
+    })
+}
+
+/// The inputs generation finds for `function`: its calls in the workspace (where asked for), its
+/// doc examples, then values from its parameter types; refused where there are none.
+fn found_inputs(
+    db: &RootDatabase,
+    workspace: Workspace,
+    config: &GenerateConfig,
+    shapes: &shapes::Shapes,
+    target_fn: &TargetFunction,
+    function: &syntax::Function,
+) -> Result<Vec<Input>, Refusal> {
+    let language = shapes.language();
     let mut found = Vec::new();
     if config.call_sites {
         found.extend(inputs::call_site_inputs(
@@ -754,7 +768,7 @@ fn build_with(
         &function.name,
         function.doc.as_deref(),
     ));
-    let why_none = match inputs::type_inputs(&shapes, &target_fn, function) {
+    let why_none = match inputs::type_inputs(shapes, target_fn, function) {
         Ok(typed) => {
             found.extend(typed);
             None
@@ -769,19 +783,7 @@ fn build_with(
             function.name
         )));
     }
-    Ok(TestPlan {
-        language,
-        framework,
-        function: target_fn,
-        source_path: path,
-        module: file.module(db).to_string(),
-        source_text: text,
-        target,
-        test_name,
-        inputs,
-        rust_use,
-        receiver,
-    })
+    Ok(inputs)
 }
 
 fn check_framework(language: Language, framework: Framework) -> Result<(), Refusal> {
