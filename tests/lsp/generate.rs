@@ -1061,3 +1061,51 @@ fn a_test_calling_nothing_recordable_gets_the_fix_disabled_with_the_reason() {
     );
     assert!(fix.get("command").is_none(), "{fix}");
 }
+
+#[test]
+fn record_assertions_with_bad_arguments_is_an_error_and_writes_nothing() {
+    let dir = project("python");
+    let mut server = Server::start(dir.path(), capabilities());
+    server.wait_for_index();
+    let err = server
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "testlens.recordAssertions", "arguments": [] }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], -32602, "{err}");
+    let missing = dir.path().join("tests/test_nowhere.py");
+    let reply = server
+        .request(
+            "workspace/executeCommand",
+            json!({
+                "command": "testlens.recordAssertions",
+                "arguments": [{ "path": missing.to_string_lossy(), "offset": 0, "test": "test_x" }],
+            }),
+        )
+        .unwrap();
+    assert_eq!(reply["applied"], false, "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("is not in the workspace"),
+        "{reply}"
+    );
+    // A test that asserts already: refused with the reason, nothing applied.
+    let path = dir.path().join("tests/test_pricing.py");
+    let reply = server
+        .request(
+            "workspace/executeCommand",
+            json!({
+                "command": "testlens.recordAssertions",
+                "arguments": [{ "path": path.to_string_lossy(), "offset": 0, "test": "test_line_total" }],
+            }),
+        )
+        .unwrap();
+    assert_eq!(
+        reply["error"],
+        "`test_line_total` already asserts something"
+    );
+    assert!(server.requests_seen("workspace/applyEdit").is_empty());
+}

@@ -116,27 +116,7 @@ fn rename_in_code(root: &Path, case: &Case) {
 }
 
 fn rename_action(server: &mut Server, path: &Path, line: u64, character: u64) -> Option<Value> {
-    let actions = server
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": uri(path) },
-                "range": { "start": { "line": line, "character": character },
-                           "end": { "line": line, "character": character } },
-                "context": { "diagnostics": [], "only": ["quickfix"] },
-            }),
-        )
-        .unwrap();
-    actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| {
-            a["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("Rename `"))
-        })
-        .cloned()
+    quick_fix_titled(server, path, line, character, "Rename `")
 }
 
 #[test]

@@ -35,7 +35,7 @@ pub(crate) use go::import_edits as go_import_edits;
 pub(crate) use inputs::call_end;
 pub use inputs::{InputOrigin, call_arguments, is_literal};
 pub(crate) use js::is_exported;
-pub(crate) use place::{has_word, is_test_file as is_test_path};
+pub(crate) use place::{has_word, is_test_file as is_test_path, normalize};
 pub use receiver::Receiver;
 
 /// The command that records a test: `[{"path", "offset", "function", "framework"}]`.

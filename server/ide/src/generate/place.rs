@@ -204,7 +204,8 @@ pub(crate) fn imports_source(text: &str, test: &Path, source: &Path) -> bool {
     false
 }
 
-fn normalize(path: &Path) -> PathBuf {
+/// `path` with its `.` and `..` components resolved, without touching the disk.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -14,7 +14,7 @@
 //! element, none, and two elements with different values.
 
 use std::cell::OnceCell;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use db::{RecordIndex, RootDatabase, SourceFile, Workspace};
@@ -475,7 +475,7 @@ impl<'a> Shapes<'a> {
                     .iter()
                     .filter(|i| i.starts_with('.'))
                     .any(|spec| {
-                        let resolved = without_extension(&normalize(&dir.join(spec)));
+                        let resolved = without_extension(&place::normalize(&dir.join(spec)));
                         resolved == target || resolved.join("index") == target
                     })
             }
@@ -953,21 +953,6 @@ fn without_lifetimes(ty: &str) -> String {
             continue;
         }
         out.push(c);
-    }
-    out
-}
-
-/// `dir/./a/../b` → `dir/b`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
     }
     out
 }

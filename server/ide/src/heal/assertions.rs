@@ -474,19 +474,9 @@ fn binding(language: Language, head: &str) -> Option<Option<String>> {
 
 /// The name of a Go test's `*testing.T` parameter.
 fn go_t(text: &str, test: &Test) -> Option<String> {
-    let header = text.get(test.range.start as usize..test.range.end as usize)?;
-    let header = &header[..header.find('{')?];
-    let at = header.find("*testing.T")?;
-    let before = header[..at].trim_end();
-    let name: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    (!name.is_empty()).then_some(name)
+    super::text::go_testing_param(text, test)
+        .map(|(name, _)| name)
+        .filter(|n| n != "_")
 }
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ fn resolve(
     if !(module.starts_with("./") || module.starts_with("../")) {
         return None;
     }
-    let base = normalize(&from.parent()?.join(module));
+    let base = crate::generate::normalize(&from.parent()?.join(module));
     let stem = base.with_extension("");
     let mut candidates: Vec<PathBuf> = vec![base.clone()];
     for ext in ["ts", "tsx", "js", "mjs", "cjs", "jsx"] {
@@ -174,20 +174,6 @@ fn resolve(
         .iter()
         .find(|f| f.language(db).is_js_family() && candidates.iter().any(|c| **f.path(db) == **c))
         .copied()
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Whether `file` defines `name` at its top level, or passes it on (a re-export, an import of

@@ -320,23 +320,11 @@ fn go_skip(text: &str, test: &Test, reason: &str) -> Option<(String, (TextRange,
 /// Go: the name of a test function's `*testing.T` (`B`, `F`) parameter and the offset of its
 /// body's `{`.
 pub(super) fn go_body(text: &str, test: &Test) -> Option<(String, usize)> {
-    let from = test.name_range.end as usize;
-    let end = test.range.end as usize;
-    let signature = text.get(from..end)?;
-    let at = signature.find(" *testing.")?;
-    let before = signature[..at].trim_end();
-    let param: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if param.is_empty() || param == "_" {
+    let (param, at) = super::text::go_testing_param(text, test)?;
+    if param == "_" {
         return None;
     }
-    let open = from + at + signature[at..].find('{')?;
+    let open = at + text[at..test.range.end as usize].find('{')?;
     Some((param, open))
 }
 

@@ -328,6 +328,22 @@ pub(super) fn model(language: syntax::Language, file_name: &str, text: &str) -> 
     syntax::analyze_file(language, &tree, &source, &context)
 }
 
+/// The name of a Go test's `*testing.T` (or `*testing.B`, ...) parameter, and the offset of the
+/// `*testing.` in `text`.
+pub(super) fn go_testing_param(text: &str, test: &syntax::Test) -> Option<(String, usize)> {
+    let from = test.name_range.end as usize;
+    let signature = text.get(from..test.range.end as usize)?;
+    let at = signature.find("*testing.")?;
+    let before = signature[..at].trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map(|(i, _)| i)?;
+    Some((before[start..].to_owned(), from + at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
