@@ -69,8 +69,15 @@ local function message_matching(pattern, level)
   end
 end
 
+--- Shows the file in the current window: `:edit` the first time, `:buffer` after that (`:edit` of
+--- the current buffer would read the file again).
 local function open(path)
-  vim.cmd.edit(vim.fn.fnameescape(path))
+  local bufnr = vim.fn.bufnr(path)
+  if bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr) then
+    vim.cmd.buffer(bufnr)
+  else
+    vim.cmd.edit(vim.fn.fnameescape(path))
+  end
   return vim.api.nvim_get_current_buf()
 end
 
@@ -124,7 +131,8 @@ end
 vim.o.columns = 160
 vim.o.lines = 50
 vim.cmd("filetype on")
-vim.lsp.log.set_level(vim.log.levels.INFO)
+-- DEBUG: the LSP log keeps every message of the protocol, for the artifacts of a failed run.
+vim.lsp.log.set_level(vim.log.levels.DEBUG)
 
 step("setup() starts the server and attaches it to a TypeScript file", function()
   require("testlens").setup({ server_path = TESTLENS, settings = { logLevel = "debug" } })
@@ -310,6 +318,45 @@ step("update_settings({ hints = { complexity = false } }) reaches the server: th
   require("testlens").update_settings({ hints = { complexity = true } })
   wait_for("\"cx 1\" to come back on line 11", function()
     return vim.tbl_contains(labels11(), "cx 1")
+  end)
+end)
+
+step("a buffer hidden when the server asks for fresh hints asks for them when it is shown", function()
+  -- src/cart.ts is loaded, and the server attached, without showing it in a window.
+  local bufnr = vim.fn.bufadd(TS .. "/src/cart.ts")
+  vim.fn.bufload(bufnr)
+  attached_client(bufnr)
+  local function labels()
+    return vim.tbl_map(label_of, vim.lsp.inlay_hint.get({ bufnr = bufnr }))
+  end
+  local function has(pattern)
+    return vim.iter(labels()):any(function(l)
+      return l:find(pattern) ~= nil
+    end)
+  end
+  wait_for('"cx" and "% cov" hints on the hidden src/cart.ts', function()
+    return has("^cx %d+$") and has("%% cov$")
+  end)
+  assert(#vim.fn.win_findbuf(bufnr) == 0, "src/cart.ts is shown")
+  -- Neovim's own handler, which the plugin calls: counts the refreshes that reach it.
+  local builtin = vim.lsp.handlers["workspace/inlayHint/refresh"]
+  local refreshes = 0
+  vim.lsp.handlers["workspace/inlayHint/refresh"] = function(...)
+    refreshes = refreshes + 1
+    return builtin(...)
+  end
+  require("testlens").update_settings({ hints = { complexity = false } })
+  wait_for("a workspace/inlayHint/refresh from the server", function()
+    return refreshes > 0
+  end)
+  vim.lsp.handlers["workspace/inlayHint/refresh"] = builtin
+  vim.cmd.buffer(bufnr)
+  wait_for("the cx hints of src/cart.ts to go once it is shown (now " .. vim.inspect(labels()) .. ")", function()
+    return not has("^cx %d+$") and has("%% cov$")
+  end)
+  require("testlens").update_settings({ hints = { complexity = true } })
+  wait_for("the cx hints to come back", function()
+    return has("^cx %d+$")
   end)
 end)
 

@@ -95,6 +95,9 @@ function M.lsp_config(opts)
       -- file summaries for the status line may have changed with them.
       ["workspace/inlayHint/refresh"] = function(err, result, ctx)
         local answer = vim.lsp.handlers["workspace/inlayHint/refresh"](err, result, ctx)
+        if not err then
+          M._hints_mark_hidden_stale(ctx.client_id)
+        end
         vim.schedule(M._summary_refresh_all)
         return answer
       end,
@@ -108,6 +111,7 @@ end
 function M._on_attach(client, bufnr, opts)
   if opts.inlay_hints and client:supports_method("textDocument/inlayHint") then
     vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+    M._hints_attach(bufnr)
   end
   if opts.codelens and client:supports_method("textDocument/codeLens") then
     local group = vim.api.nvim_create_augroup("testlens.codelens." .. bufnr, { clear = true })
@@ -124,6 +128,49 @@ function M._on_attach(client, bufnr, opts)
   if opts.on_attach then
     opts.on_attach(client, bufnr)
   end
+end
+
+-- Neovim (0.11) answers workspace/inlayHint/refresh for the buffers shown in a window only: a
+-- hidden buffer would keep the hints it had before an ingest until its next edit. The buffers
+-- hidden at a refresh are marked, and when one is shown again, the refresh is replayed (through
+-- Neovim's own handler, which now sees it in a window).
+local hints_stale = {} -- bufnr -> client id
+
+function M._hints_mark_hidden_stale(client_id)
+  for _, bufnr in ipairs(vim.lsp.get_buffers_by_client_id(client_id)) do
+    if #vim.fn.win_findbuf(bufnr) == 0 then
+      hints_stale[bufnr] = client_id
+    end
+  end
+end
+
+function M._hints_attach(bufnr)
+  local group = vim.api.nvim_create_augroup("testlens.hints." .. bufnr, { clear = true })
+  vim.api.nvim_create_autocmd("BufWinEnter", {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      local client_id = hints_stale[bufnr]
+      hints_stale[bufnr] = nil
+      if client_id then
+        vim.schedule(function()
+          if vim.lsp.get_client_by_id(client_id) then
+            vim.lsp.handlers["workspace/inlayHint/refresh"](nil, nil, {
+              method = "workspace/inlayHint/refresh",
+              client_id = client_id,
+            })
+          end
+        end)
+      end
+    end,
+  })
+  vim.api.nvim_create_autocmd("BufWipeout", {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      hints_stale[bufnr] = nil
+    end,
+  })
 end
 
 --- The running testlens client of a buffer (default: the current one).
