@@ -216,6 +216,72 @@ fn a_test_that_failed_last_is_broken_at_its_failing_line_and_flaky_with_evidence
             .any(|t| t.starts_with("✓ 2/4 · last failed") && t.ends_with("flaky")),
         "{titles:?}"
     );
+    // The two tests marked skip ran in none of the runs.
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| **t == "skipped in every recent run")
+            .count(),
+        2,
+        "{titles:?}"
+    );
+}
+
+/// The flaky rule's window comes from the settings: a change to it reads the history again, and
+/// a change to the hints alone keeps the verdicts.
+#[test]
+fn a_new_flaky_window_from_the_editor_settings_is_applied_to_the_open_tests() {
+    let dir = project("python");
+    let root = dir.path();
+    python_runs(root, &["run-1", "run-2", "run-3", "run-4"]);
+    let mut server = Server::start(root, capabilities());
+    server.wait_for_index();
+    let file = root.join("tests/test_pricing.py");
+    open(&mut server, &file);
+    wait_diagnostics(&mut server, &file, "flaky-test");
+    let configure = |server: &mut Server, testlens: Value| {
+        server.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "testlens": testlens } }),
+        )
+    };
+    let published_without_flaky = |server: &mut Server| {
+        server.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri(&file)
+                && p["diagnostics"]
+                    .as_array()
+                    .is_some_and(|ds| ds.iter().all(|d| d["code"] != "flaky-test"))
+        })
+    };
+
+    // One run in the window cannot show both outcomes.
+    configure(&mut server, json!({ "flaky": { "window": 1 } }));
+    let published = published_without_flaky(&mut server);
+    assert!(
+        with_code(published["diagnostics"].as_array().unwrap(), "broken-test").len() == 1,
+        "the last run's failure is still shown: {published}"
+    );
+    configure(&mut server, json!({ "flaky": { "window": 30 } }));
+    wait_diagnostics(&mut server, &file, "flaky-test");
+
+    // Hints are not read from the history's rules: the flaky verdict stays.
+    configure(&mut server, json!({ "hints": { "complexity": false } }));
+    let hints = hints_by_line(&mut server, &root.join("shop/pricing.py"));
+    assert!(
+        hints.iter().all(|(_, label)| !label.starts_with("cx ")),
+        "{hints:?}"
+    );
+    let diagnostics = server
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri(&file) } }),
+        )
+        .unwrap();
+    assert_eq!(
+        with_code(diagnostics["items"].as_array().unwrap(), "flaky-test").len(),
+        1,
+        "{diagnostics}"
+    );
 }
 
 /// DeFlaker's point: a change to code the failing test does not cover is no regression.

@@ -88,6 +88,15 @@ pub(crate) fn code_lenses(
         let Some(stats) = history.combined(cases) else {
             continue;
         };
+        if stats.ran == 0 {
+            // Recorded, never run: "✓ 0/0" would say nothing.
+            out.push(CodeLens {
+                range: test.name_range,
+                title: "skipped in every recent run".to_owned(),
+                kind: LensKind::TestRecord,
+            });
+            continue;
+        }
         let passed = stats.ran - stats.failed;
         let mut title = format!("✓ {passed}/{}", stats.ran);
         let last_failure = cases

@@ -414,6 +414,9 @@ impl LanguageServer for Server {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // What the history is read with: only a change to it loads the history again.
+        let read_with = |s: &Settings| (s.history_config(), s.database.clone());
+        let before = read_with(&self.state.settings());
         // Clients either send the settings or expect them to be pulled.
         if let Some(section) = params.settings.get("testlens").filter(|v| v.is_object()) {
             self.state
@@ -423,7 +426,9 @@ impl LanguageServer for Server {
                 .merge(section);
         }
         self.state.pull_settings().await;
-        if let Some(loader) = self
+        if read_with(&self.state.settings()) == before {
+            tracing::debug!("settings changed; the history is read as before");
+        } else if let Some(loader) = self
             .state
             .history
             .lock()
