@@ -99,6 +99,15 @@ pub(crate) fn capabilities() -> Value {
     caps
 }
 
+/// The Python fixture with its four recorded runs ingested, and a server indexed on it.
+fn python_with_four_runs() -> (tempfile::TempDir, Server) {
+    let dir = project("python");
+    python_runs(dir.path(), &["run-1", "run-2", "run-3", "run-4"]);
+    let mut server = Server::start(dir.path(), capabilities());
+    server.wait_for_index();
+    (dir, server)
+}
+
 pub(crate) fn open(server: &mut Server, path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     server.open(path, &text);
@@ -135,12 +144,9 @@ fn hints_by_line(server: &mut Server, path: &Path) -> Vec<(u64, String)> {
 
 #[test]
 fn a_test_that_failed_last_is_broken_at_its_failing_line_and_flaky_with_evidence() {
-    let dir = project("python");
+    let (dir, mut server) = python_with_four_runs();
     let root = dir.path();
     let head = git(root, &["rev-parse", "HEAD"]);
-    python_runs(root, &["run-1", "run-2", "run-3", "run-4"]);
-    let mut server = Server::start(root, capabilities());
-    server.wait_for_index();
     let file = root.join("tests/test_pricing.py");
     let text = open(&mut server, &file);
     let failing_line = text
@@ -231,11 +237,8 @@ fn a_test_that_failed_last_is_broken_at_its_failing_line_and_flaky_with_evidence
 /// a change to the hints alone keeps the verdicts.
 #[test]
 fn a_new_flaky_window_from_the_editor_settings_is_applied_to_the_open_tests() {
-    let dir = project("python");
+    let (dir, mut server) = python_with_four_runs();
     let root = dir.path();
-    python_runs(root, &["run-1", "run-2", "run-3", "run-4"]);
-    let mut server = Server::start(root, capabilities());
-    server.wait_for_index();
     let file = root.join("tests/test_pricing.py");
     open(&mut server, &file);
     wait_diagnostics(&mut server, &file, "flaky-test");
@@ -451,11 +454,8 @@ fn coverage_hint_of(hints: &[(u64, String)], line: u64) -> Option<String> {
 
 #[test]
 fn coverage_hints_equal_coverage_py_and_follow_edits() {
-    let dir = project("python");
+    let (dir, mut server) = python_with_four_runs();
     let root = dir.path();
-    python_runs(root, &["run-1", "run-2", "run-3", "run-4"]);
-    let mut server = Server::start(root, capabilities());
-    server.wait_for_index();
     for file in ["shop/pricing.py", "shop/cart.py"] {
         let path = root.join(file);
         let text = open(&mut server, &path);
