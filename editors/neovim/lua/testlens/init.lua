@@ -138,7 +138,7 @@ local hints_stale = {} -- bufnr -> client id
 
 function M._hints_mark_hidden_stale(client_id)
   for _, bufnr in ipairs(vim.lsp.get_buffers_by_client_id(client_id)) do
-    if #vim.fn.win_findbuf(bufnr) == 0 then
+    if #vim.fn.win_findbuf(bufnr) == 0 and vim.lsp.inlay_hint.is_enabled({ bufnr = bufnr }) then
       hints_stale[bufnr] = client_id
     end
   end
