@@ -62,12 +62,7 @@ fn document_symbols_nest_describe_blocks_and_tests() {
     let mut server = Server::start(&root, client_capabilities());
     let file = root.join("src/cart.test.ts");
     server.open(&file, &std::fs::read_to_string(&file).unwrap());
-    let symbols = server
-        .request(
-            "textDocument/documentSymbol",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let symbols = server.document_request("textDocument/documentSymbol", &file);
     let symbols = symbols.as_array().unwrap();
     let suite = symbols
         .iter()
@@ -173,12 +168,7 @@ fn clients_that_pull_diagnostics_get_them_by_request_and_none_are_pushed() {
     let mut server = Server::start(&root, caps);
     let file = root.join("src/lib.rs");
     server.open(&file, &std::fs::read_to_string(&file).unwrap());
-    let report = server
-        .request(
-            "textDocument/diagnostic",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let report = server.document_request("textDocument/diagnostic", &file);
     assert_eq!(report["kind"], "full");
     let codes: Vec<&str> = report["items"]
         .as_array()

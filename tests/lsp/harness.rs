@@ -145,6 +145,13 @@ impl Server {
         self.response(id)
     }
 
+    /// A request whose only parameter is the document (`textDocument/codeLens`, `.../diagnostic`,
+    /// ...); its result, or a panic with the error.
+    pub fn document_request(&mut self, method: &str, path: &Path) -> Value {
+        self.request(method, json!({ "textDocument": { "uri": uri(path) } }))
+            .unwrap_or_else(|e| panic!("{method} failed: {e}"))
+    }
+
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
         self.response_within(id, TIMEOUT)
     }

@@ -204,12 +204,7 @@ fn a_test_that_failed_last_is_broken_at_its_failing_line_and_flaky_with_evidence
     );
 
     // The code lens above the test gives its record.
-    let lenses = server
-        .request(
-            "textDocument/codeLens",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let lenses = server.document_request("textDocument/codeLens", &file);
     let titles: Vec<&str> = lenses
         .as_array()
         .unwrap()
@@ -274,12 +269,7 @@ fn a_new_flaky_window_from_the_editor_settings_is_applied_to_the_open_tests() {
         hints.iter().all(|(_, label)| !label.starts_with("cx ")),
         "{hints:?}"
     );
-    let diagnostics = server
-        .request(
-            "textDocument/diagnostic",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let diagnostics = server.document_request("textDocument/diagnostic", &file);
     assert_eq!(
         with_code(diagnostics["items"].as_array().unwrap(), "flaky-test").len(),
         1,
@@ -418,12 +408,7 @@ fn a_failure_after_a_change_to_code_it_covers_is_a_likely_regression_naming_the_
     }
     // The flaky-only test of run-1 did not fail here: nothing else is broken in test_pricing.
     let pricing = root.join("tests/test_pricing.py");
-    let report = server
-        .request(
-            "textDocument/diagnostic",
-            json!({ "textDocument": { "uri": uri(&pricing) } }),
-        )
-        .unwrap();
+    let report = server.document_request("textDocument/diagnostic", &pricing);
     let items = report["items"].as_array().unwrap();
     assert_eq!(with_code(items, "broken-test").len(), 1, "{items:?}");
 }
@@ -638,12 +623,7 @@ fn a_history_locked_by_an_ingest_is_read_through_its_snapshot() {
         "broken-test",
     );
     assert_eq!(broken.len(), 1, "the committed run-2 failure: {broken:?}");
-    let lenses = server
-        .request(
-            "textDocument/codeLens",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let lenses = server.document_request("textDocument/codeLens", &file);
     assert!(
         !lenses.as_array().unwrap().is_empty(),
         "lenses answer from the snapshot"

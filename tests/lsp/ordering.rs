@@ -27,12 +27,7 @@ fn five_hundred_rapid_edits_then_a_request_sees_the_final_text() {
     }
     let hints = server.inlay_hints(&file);
     assert_eq!(hints, [(0, 8, "cx 501".to_owned())]);
-    let symbols = server
-        .request(
-            "textDocument/documentSymbol",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let symbols = server.document_request("textDocument/documentSymbol", &file);
     // The function now spans 502 lines: the def, 500 ifs and the return.
     assert_eq!(symbols[0]["range"]["end"]["line"], 501);
 }
@@ -77,11 +72,6 @@ fn interleaved_edits_and_requests_each_see_the_edits_before_them() {
     }
     assert!(answered > 0);
     // The last one is overtaken by nothing.
-    let last = server
-        .request(
-            "textDocument/documentSymbol",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let last = server.document_request("textDocument/documentSymbol", &file);
     assert_eq!(last.as_array().unwrap().len(), 50);
 }

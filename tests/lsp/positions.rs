@@ -57,12 +57,7 @@ fn edits_after_emoji_land_where_the_client_means() {
         2,
         json!([{ "range": { "start": { "line": 0, "character": 21 }, "end": { "line": 0, "character": 26 } }, "text": "sum" }]),
     );
-    let symbols = server
-        .request(
-            "textDocument/documentSymbol",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let symbols = server.document_request("textDocument/documentSymbol", &file);
     let names: Vec<&str> = symbols
         .as_array()
         .unwrap()
@@ -116,11 +111,6 @@ fn utf8_is_negotiated_when_offered_and_columns_are_bytes() {
         2,
         json!([{ "range": { "start": { "line": 0, "character": 27 }, "end": { "line": 0, "character": 32 } }, "text": "sum" }]),
     );
-    let symbols = server
-        .request(
-            "textDocument/documentSymbol",
-            json!({ "textDocument": { "uri": uri(&file) } }),
-        )
-        .unwrap();
+    let symbols = server.document_request("textDocument/documentSymbol", &file);
     assert_eq!(symbols[0]["name"], "sum");
 }
