@@ -262,6 +262,9 @@ fn a_new_flaky_window_from_the_editor_settings_is_applied_to_the_open_tests() {
     configure(&mut server, json!({ "flaky": { "window": 30 } }));
     wait_diagnostics(&mut server, &file, "flaky-test");
 
+    // Settings that do not fit are ignored (a warning in the log), the rules kept.
+    configure(&mut server, json!({ "flaky": { "window": "many" } }));
+    server.wait_for_log("ignoring testlens settings that do not fit");
     // Hints are not read from the history's rules: the flaky verdict stays.
     configure(&mut server, json!({ "hints": { "complexity": false } }));
     let hints = hints_by_line(&mut server, &root.join("shop/pricing.py"));
